@@ -1,0 +1,123 @@
+// Builds the Fastify app from its modules. No side effects at import: main.ts and
+// tests call buildApp with a database, a clock and a configuration.
+import fs from 'node:fs';
+import path from 'node:path';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { catalogRoutes } from './catalog/routes.js';
+import type { Config } from './config.js';
+import { type Db, engineOf, pingDatabase } from './db/connect.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerMetrics } from './http/metrics.js';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AppDeps {
+  db: Db;
+  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'webDir'>;
+  clock?: Clock;
+  /** pino destination for tests; defaults to stdout */
+  logStream?: NodeJS.WritableStream;
+}
+
+export const ErrorResponse = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { $id: 'ErrorResponse' });
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    logger: {
+      level: deps.config.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      redact: ['req.headers.cookie', 'req.headers.authorization'],
+    },
+    bodyLimit: deps.config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Refuse an oversized body from its declared length, on every route (matched or not),
+  // before reading it; Fastify's own bodyLimit still guards chunked bodies while parsing.
+  app.addHook('onRequest', async (req, reply) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > deps.config.bodyLimit) {
+      reply.header('connection', 'close');
+      return reply.status(413).send({ error: 'too_large', message: `request body over ${deps.config.bodyLimit} bytes` });
+    }
+  });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  registerErrorHandling(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  registerMetrics(app);
+  app.addSchema(ErrorResponse);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'motcua API', version: '1', description: 'Một cửa — public catalog of administrative procedures and the platform API.' },
+      tags: [{ name: 'catalog', description: 'Agencies, fields, procedures, inter-connected groups' }, { name: 'ops', description: 'Health and readiness' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ready'), engine: Type.String() }), 503: Type.Ref('ErrorResponse') } } },
+    async (req, reply) => {
+      try {
+        await pingDatabase(deps.db);
+        return { status: 'ready' as const, engine: engineOf(deps.db) };
+      } catch (err) {
+        req.log.warn({ err }, 'database not reachable');
+        return reply.status(503).send({ error: 'not_ready', message: 'database not reachable' });
+      }
+    },
+  );
+
+  await app.register(catalogRoutes, { db: deps.db, clock });
+
+  // The SPA: static assets, and index.html for any other GET that a browser navigates to.
+  const webDir = deps.config.webDir;
+  const indexHtml = path.join(webDir, 'index.html');
+  const hasWeb = fs.existsSync(indexHtml);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = /^\/(api|interconnect|metrics|healthz|readyz)(\/|$)/.test(req.url);
+    if (!isApi && hasWeb && req.method === 'GET' && !/\.[a-z0-9]{1,8}(\?|$)/i.test(req.url)) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(indexHtml));
+    }
+    return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  return app;
+}

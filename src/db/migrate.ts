@@ -1,0 +1,29 @@
+// Forward-only, numbered migrations shared by both engines. The list is static
+// (imported, not read from disk) so it works the same from src/ and dist/.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { engineOf } from './connect.js';
+import { StartupError } from '../lib/startup-error.js';
+import * as m0001 from './migrations/0001_catalog.js';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_catalog': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Applies every migration not yet applied; returns the names applied now. */
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  const plain = db as unknown as Kysely<unknown>;
+  // On PostgreSQL keep the migration tables in the schema we run in (search_path),
+  // otherwise Kysely looks for them in every schema and finds another tenant's.
+  const schema =
+    engineOf(plain) === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(plain)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db: plain, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`database migration ${failed} failed (${reason}): the database was left at the previous version`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

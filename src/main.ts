@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// motcua command line: serve | migrate | seed | import-catalog FILE | export-catalog [FILE]
+import fs from 'node:fs';
+import { buildApp, systemClock } from './app.js';
+import { exportCatalog } from './catalog/import-catalog.js';
+import { countCatalog } from './catalog/store.js';
+import { loadConfig } from './config.js';
+import { vnDate } from './lib/dates.js';
+import { StartupError } from './lib/startup-error.js';
+import { importCatalogFile, openConfiguredDatabase, seedIfEmpty } from './system.js';
+
+const USAGE = `usage: motcua <command>
+  serve                     serve the API, the web app and background jobs (default)
+  migrate                   apply new database migrations and exit
+  seed                      load the reference city into an empty database
+  import-catalog FILE       import a catalog JSON file (validated; all or nothing)
+  export-catalog [FILE]     write the whole catalog as JSON (stdout by default)`;
+
+async function serve(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig();
+  const db = await openConfiguredDatabase(config);
+  if (config.seedOnStart) await seedIfEmpty(db, systemClock.now());
+  const app = await buildApp({ db, config });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // close() stops accepting connections and waits for in-flight requests to finish.
+    app
+      .close()
+      .then(() => db.destroy())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await db.destroy();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StartupError(`cannot listen on ${config.host}:${config.port} (${reason}): choose another PORT or stop the process using it`);
+  }
+  app.log.info({ startupMs: Math.round(performance.now() - started), engine: config.databaseUrl ? 'postgres' : 'sqlite' }, 'motcua ready');
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command = 'serve', ...args] = argv;
+  if (command === 'serve') return serve();
+  if (command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  if (command === 'migrate') {
+    const db = await openConfiguredDatabase(config);
+    await db.destroy();
+    console.log('database is at the latest version');
+    return;
+  }
+  if (command === 'seed') {
+    const db = await openConfiguredDatabase(config);
+    const seeded = await seedIfEmpty(db, new Date());
+    console.log(seeded ? `seeded: ${JSON.stringify(await countCatalog(db))}` : 'the database already holds a catalog; nothing seeded');
+    await db.destroy();
+    return;
+  }
+  if (command === 'import-catalog') {
+    const file = args[0];
+    if (!file) throw new StartupError('import-catalog needs a file: motcua import-catalog catalog.json');
+    const db = await openConfiguredDatabase(config);
+    try {
+      const report = await importCatalogFile(db, file, new Date());
+      console.log(`imported ${file}: ${report.fields} fields, ${report.agencies} agencies, ${report.versionsCreated} new procedure versions (${report.versionsUnchanged} unchanged), ${report.groups} groups`);
+    } finally {
+      await db.destroy();
+    }
+    return;
+  }
+  if (command === 'export-catalog') {
+    const db = await openConfiguredDatabase(config);
+    const json = JSON.stringify(await exportCatalog(db, vnDate(new Date())), null, 2) + '\n';
+    await db.destroy();
+    if (args[0]) fs.writeFileSync(args[0], json);
+    else process.stdout.write(json);
+    return;
+  }
+  throw new StartupError(`unknown command "${command}"\n${USAGE}`);
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof StartupError) {
+    console.error(`motcua: ${err.message}`);
+  } else {
+    console.error(`motcua: unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  process.exit(1);
+});
