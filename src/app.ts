@@ -43,7 +43,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
-    forceCloseConnections: false,
+    // on close: finish in-flight requests, drop idle keep-alive connections
+    forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Refuse an oversized body from its declared length, on every route (matched or not),
@@ -58,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // While shutting down, ask clients to drop keep-alive connections so close() can finish.
+    if (!app.server.listening) reply.header('connection', 'close');
   });
 
   registerErrorHandling(app);
@@ -113,7 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((req, reply) => {
     const isApi = /^\/(api|interconnect|metrics|healthz|readyz)(\/|$)/.test(req.url);
-    if (!isApi && hasWeb && req.method === 'GET' && !/\.[a-z0-9]{1,8}(\?|$)/i.test(req.url)) {
+    // A browser navigating to a page (deep link or reload) asks for HTML; asset URLs are
+    // registered one by one by @fastify/static, so a missing asset stays a 404.
+    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+    if (!isApi && hasWeb && wantsPage) {
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(fs.createReadStream(indexHtml));
     }
     return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });

@@ -27,7 +27,9 @@ async function serve(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    // close() stops accepting connections and waits for in-flight requests to finish.
+    // close() stops accepting connections and waits for in-flight requests to finish;
+    // a client that keeps an idle connection open past the grace period is cut off.
+    setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
     app
       .close()
       .then(() => db.destroy())

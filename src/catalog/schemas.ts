@@ -104,6 +104,15 @@ export const LegalBasis = Type.Object(
   { additionalProperties: false },
 );
 
+/** A JSON Schema (draft 2020-12) of an application form: an object schema, checked as a schema on import. */
+export const FormSchema = Type.Unsafe<{ type: 'object'; [keyword: string]: unknown }>({
+  type: 'object',
+  required: ['type'],
+  properties: { type: { const: 'object' } },
+  additionalProperties: true,
+  description: 'JSON Schema of the application form',
+});
+
 /** One procedure version as it appears in a catalog file. */
 export const ProcedureRecord = Type.Object(
   {
@@ -123,7 +132,7 @@ export const ProcedureRecord = Type.Object(
     steps: Type.Array(Text(1000), { minItems: 1 }),
     resultType: Text(500),
     legalBasis: Type.Array(LegalBasis, { minItems: 1 }),
-    formSchema: Type.Object({ type: Type.Literal('object') }, { additionalProperties: true, description: 'JSON Schema of the application form' }),
+    formSchema: FormSchema,
     ...Verification,
   },
   { additionalProperties: false },

@@ -120,6 +120,7 @@ describe.each(ENGINES)('catalog storage on %s', (engine) => {
   it('lists fields with counts of procedures in force, and groups with members', async () => {
     const fields = await listFields(t.db, TODAY);
     expect(fields.find((f) => f.code === 'ho-tich')?.procedureCount).toBe(2);
+    expect(fields.map((f) => f.name)).toEqual(['Chứng thực', 'Hộ tịch', 'Lý lịch tư pháp']);
     const [group] = await listGroups(t.db, TODAY);
     expect(group?.members.map((m) => m.name)).toEqual(['Đăng ký khai sinh', 'Đăng ký khai tử']);
   });

@@ -57,9 +57,12 @@ export async function listFields(db: Db, today: string) {
         .select((s) => s.fn.countAll<number>().as('n'))
         .as('procedure_count'),
     )
-    .orderBy('f.name')
     .execute();
-  return rows.map((r) => ({ code: r.code, name: r.name, nameEn: r.name_en, procedureCount: Number(r.procedure_count ?? 0) }));
+  // Vietnamese alphabetical order (Đ after D), which neither engine's default collation gives.
+  const collator = new Intl.Collator('vi');
+  return rows
+    .map((r) => ({ code: r.code, name: r.name, nameEn: r.name_en, procedureCount: Number(r.procedure_count ?? 0) }))
+    .sort((a, b) => collator.compare(a.name, b.name));
 }
 
 // ---------- agencies ----------

@@ -1,0 +1,39 @@
+import type { TFunction } from 'i18next';
+import type { TimeLimit } from '../api/types.js';
+
+/** yyyy-mm-dd (or an ISO timestamp) → dd/mm/yyyy, without going through time zones. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return `${m[3]}/${m[2]}/${m[1]}`;
+}
+
+const vnd = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+
+/** 200000 → "200.000 đ" */
+export function formatVnd(amount: number): string {
+  return `${vnd.format(amount)} đ`;
+}
+
+/** Fee amount: 0 → free, null → set per case. */
+export function formatFeeAmount(t: TFunction, amount: number | null): string {
+  if (amount === null) return t('procedure.perCase');
+  if (amount === 0) return t('procedure.free');
+  return formatVnd(amount);
+}
+
+export function formatNumber(lng: string, n: number): string {
+  return new Intl.NumberFormat(lng === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 2 }).format(n);
+}
+
+/** 0 working days → "Trong ngày làm việc"; 15 working days → "15 ngày làm việc". */
+export function formatTimeLimit(t: TFunction, lng: string, tl: TimeLimit): string {
+  if (tl.value === 0 && (tl.unit === 'working_days' || tl.unit === 'days')) return t('timeLimit.withinDay');
+  return t(`timeLimit.${tl.unit}`, { count: tl.value, n: formatNumber(lng, tl.value) });
+}
+
+/** The English name when the interface is in English and one exists. */
+export function localName(lng: string, name: string, nameEn: string | null | undefined): string {
+  return lng === 'en' && nameEn ? nameEn : name;
+}
