@@ -5,7 +5,7 @@ import { api } from '../api/client.js';
 import type { Group } from '../api/types.js';
 import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { UnverifiedNotice } from '../ui/Badges.js';
-import { formatDate, formatTimeLimit, localName } from '../ui/format.js';
+import { formatTimeLimit, localName } from '../ui/format.js';
 import { LegalBasisList } from '../ui/LegalBasisList.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';

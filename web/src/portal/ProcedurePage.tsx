@@ -15,7 +15,7 @@ export default function ProcedurePage() {
   const { nationalCode = '' } = useParams();
   const [sp] = useSearchParams();
   const at = sp.get('at') ?? undefined;
-  const { t, i18n } = useTranslation();
+  const { i18n } = useTranslation();
   const detail = useQuery({
     queryKey: ['procedure', nationalCode, at ?? null],
     queryFn: ({ signal }) => api.procedure(nationalCode, at, signal),
