@@ -14,6 +14,11 @@ import type { Config } from './config.js';
 import { type Db, engineOf, pingDatabase } from './db/connect.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
+import { adminRoutes } from './identity/admin-routes.js';
+import { authPlugin } from './identity/auth-plugin.js';
+import { oidcRoutes } from './identity/oidc.js';
+import { identityRoutes } from './identity/routes.js';
+import type { MailWorker } from './notify/mail-outbox.js';
 
 export interface Clock {
   now(): Date;
@@ -22,7 +27,9 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'webDir'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'webDir' | 'publicUrl' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'trustProxy' | 'oidc'>;
+  /** the durable mail worker, woken after a request enqueues mail */
+  mail?: MailWorker;
   clock?: Clock;
   /** pino destination for tests; defaults to stdout */
   logStream?: NodeJS.WritableStream;
@@ -43,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
+    trustProxy: deps.config.trustProxy,
     // on close: finish in-flight requests, drop idle keep-alive connections
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -84,7 +92,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'motcua API', version: '1', description: 'Một cửa — public catalog of administrative procedures and the platform API.' },
-      tags: [{ name: 'catalog', description: 'Agencies, fields, procedures, inter-connected groups' }, { name: 'ops', description: 'Health and readiness' }],
+      tags: [
+        { name: 'catalog', description: 'Agencies, fields, procedures, inter-connected groups' },
+        { name: 'identity', description: 'Accounts, sessions, single sign-on, my data' },
+        { name: 'administration', description: 'Officers, role grants on the agency tree, applicant look-up, access log' },
+        { name: 'ops', description: 'Health and readiness' },
+      ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
@@ -105,7 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  const policy = { idleMinutes: deps.config.sessionIdleMinutes, maxHours: deps.config.sessionMaxHours };
+  const publicUrl = deps.config.publicUrl;
+  await app.register(authPlugin, { db: deps.db, clock, policy, publicUrl });
   await app.register(catalogRoutes, { db: deps.db, clock });
+  await app.register(identityRoutes, { db: deps.db, clock, policy, publicUrl, mail: deps.mail });
+  await app.register(oidcRoutes, { db: deps.db, clock, policy, publicUrl, settings: deps.config.oidc });
+  await app.register(adminRoutes, { db: deps.db, clock, publicUrl, mail: deps.mail });
 
   // The SPA: static assets, and index.html for any other GET that a browser navigates to.
   const webDir = deps.config.webDir;

@@ -14,14 +14,27 @@ export interface Config {
   logLevel: LogLevel;
   /** largest accepted JSON body, bytes */
   bodyLimit: number;
-  /** seed the reference city into an empty database at start */
-  seedOnStart: boolean;
+  /** what to seed into an empty database at start: demo = catalog + demo accounts */
+  seed: 'demo' | 'catalog' | 'none';
+  /** public base URL used in e-mailed links */
+  publicUrl: string;
+  /** SMTP server (smtp://user:pass@host:port); unset → e-mails are written to the log */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** trust X-Forwarded-* from a reverse proxy (TLS terminated in front) */
+  trustProxy: boolean;
+  oidc: { issuer: string; clientId: string; clientSecret: string | undefined; citizenIdClaim: string } | undefined;
   /** directory of the built SPA */
   webDir: string;
 }
 
 /** Documented in README's configuration table; keep the two in step. */
-export const CONFIG_VARIABLES = ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SEED', 'WEB_DIR'] as const;
+export const CONFIG_VARIABLES = [
+  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SEED', 'WEB_DIR', 'PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM',
+  'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS', 'TRUST_PROXY', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_CITIZEN_ID_CLAIM',
+] as const;
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -35,16 +48,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
-  const seed = env.SEED ?? 'true';
-  if (!['true', 'false'].includes(seed)) throw new ConfigError(`SEED must be true or false (got "${seed}")`);
+  const seed = env.SEED || 'demo';
+  if (seed !== 'demo' && seed !== 'catalog' && seed !== 'none') throw new ConfigError(`SEED must be demo, catalog or none (got "${seed}")`);
+  const port = integer('PORT', env.PORT, 3000, 0, 65535);
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  const trustProxy = env.TRUST_PROXY || 'false';
+  if (trustProxy !== 'true' && trustProxy !== 'false') throw new ConfigError(`TRUST_PROXY must be true or false (got "${trustProxy}")`);
+  let oidc: Config['oidc'];
+  if (env.OIDC_ISSUER) {
+    if (!/^https?:\/\//.test(env.OIDC_ISSUER)) throw new ConfigError('OIDC_ISSUER must be an http(s) URL');
+    if (!env.OIDC_CLIENT_ID) throw new ConfigError('OIDC_CLIENT_ID is required with OIDC_ISSUER');
+    oidc = { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET || undefined, citizenIdClaim: env.OIDC_CITIZEN_ID_CLAIM || 'citizen_id' };
+  }
   return {
-    port: integer('PORT', env.PORT, 3000, 0, 65535),
+    port,
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
     databaseUrl,
     logLevel,
     bodyLimit: integer('BODY_LIMIT', env.BODY_LIMIT, 1_048_576, 1024, 100 * 1_048_576),
-    seedOnStart: seed === 'true',
+    seed,
+    publicUrl,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'motcua <no-reply@motcua.invalid>',
+    sessionIdleMinutes: integer('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30, 1, 24 * 60),
+    sessionMaxHours: integer('SESSION_MAX_HOURS', env.SESSION_MAX_HOURS, 12, 1, 24 * 30),
+    trustProxy: trustProxy === 'true',
+    oidc,
     webDir: path.resolve(cwd, env.WEB_DIR || 'dist/web'),
   };
 }

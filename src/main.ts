@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // motcua command line: serve | migrate | seed | import-catalog FILE | export-catalog [FILE]
 import fs from 'node:fs';
+import pino from 'pino';
 import { buildApp, systemClock } from './app.js';
+import { MailWorker, createTransport } from './notify/mail-outbox.js';
 import { exportCatalog } from './catalog/import-catalog.js';
 import { countCatalog } from './catalog/store.js';
 import { loadConfig } from './config.js';
@@ -12,7 +14,7 @@ import { importCatalogFile, openConfiguredDatabase, seedIfEmpty } from './system
 const USAGE = `usage: motcua <command>
   serve                     serve the API, the web app and background jobs (default)
   migrate                   apply new database migrations and exit
-  seed                      load the reference city into an empty database
+  seed                      load the reference city (and, unless SEED=catalog, demo accounts) into an empty database
   import-catalog FILE       import a catalog JSON file (validated; all or nothing)
   export-catalog [FILE]     write the whole catalog as JSON (stdout by default)`;
 
@@ -20,8 +22,13 @@ async function serve(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
   const db = await openConfiguredDatabase(config);
-  if (config.seedOnStart) await seedIfEmpty(db, systemClock.now());
-  const app = await buildApp({ db, config });
+  await seedIfEmpty(db, systemClock.now(), config.seed);
+  const log = pino({ level: config.logLevel });
+  const mail = new MailWorker(db, createTransport(config.smtpUrl, config.mailFrom, log), log);
+  const app = await buildApp({ db, config, mail });
+  if (Number((await db.selectFrom('accounts').select((s) => s.fn.countAll<number>().as('n')).where('demo', '=', 1).executeTakeFirstOrThrow()).n) > 0) {
+    app.log.warn('demo accounts with a published password exist in this database: do not use it in production');
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -32,6 +39,7 @@ async function serve(): Promise<void> {
     setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
     app
       .close()
+      .then(() => mail.stop())
       .then(() => db.destroy())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
@@ -48,6 +56,7 @@ async function serve(): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     throw new StartupError(`cannot listen on ${config.host}:${config.port} (${reason}): choose another PORT or stop the process using it`);
   }
+  mail.start();
   app.log.info({ startupMs: Math.round(performance.now() - started), engine: config.databaseUrl ? 'postgres' : 'sqlite' }, 'motcua ready');
 }
 
@@ -67,7 +76,7 @@ async function run(argv: string[]): Promise<void> {
   }
   if (command === 'seed') {
     const db = await openConfiguredDatabase(config);
-    const seeded = await seedIfEmpty(db, new Date());
+    const seeded = await seedIfEmpty(db, new Date(), config.seed === 'none' ? 'catalog' : config.seed);
     console.log(seeded ? `seeded: ${JSON.stringify(await countCatalog(db))}` : 'the database already holds a catalog; nothing seeded');
     await db.destroy();
     return;

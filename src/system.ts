@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { importCatalog } from './catalog/import-catalog.js';
 import { countCatalog } from './catalog/store.js';
+import { seedDemoAccounts } from './identity/demo-accounts.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -28,11 +29,16 @@ export async function openConfiguredDatabase(config: Pick<Config, 'databaseUrl' 
   return db;
 }
 
-/** Seeds the reference catalog into an empty database; returns whether it did. */
-export async function seedIfEmpty(db: Db, now: Date): Promise<boolean> {
+/**
+ * Seeds an empty database: the reference catalog, and with `demo` the demo accounts.
+ * Returns whether it did anything. A database that already holds a catalog is left alone.
+ */
+export async function seedIfEmpty(db: Db, now: Date, what: 'demo' | 'catalog' | 'none' = 'catalog'): Promise<boolean> {
+  if (what === 'none') return false;
   const counts = await countCatalog(db);
   if (counts.agencies > 0 || counts.procedures > 0) return false;
   await importCatalogFile(db, seedCatalogPath(), now);
+  if (what === 'demo') await seedDemoAccounts(db, now);
   return true;
 }
 

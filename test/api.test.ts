@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { importCatalog } from '../src/catalog/import-catalog.js';
 import { ENGINES, freshDatabase, type TestDb } from './support/db.js';
+import { testConfig } from './support/config.js';
 import { smallCatalog } from './support/fixtures.js';
 
 const clock = { now: () => new Date('2026-03-02T03:00:00Z') };
@@ -14,7 +15,7 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
   beforeAll(async () => {
     t = await freshDatabase(engine);
     await importCatalog(t.db, smallCatalog(), clock.now());
-    app = await buildApp({ db: t.db, clock, config: { logLevel: 'silent', bodyLimit: 10_000, webDir: '/nonexistent' } });
+    app = await buildApp({ db: t.db, clock, config: testConfig({ BODY_LIMIT: '10000', WEB_DIR: '/nonexistent' }) });
   });
   afterAll(async () => {
     await app?.close();

@@ -4,9 +4,11 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { engineOf } from './connect.js';
 import { StartupError } from '../lib/startup-error.js';
 import * as m0001 from './migrations/0001_catalog.js';
+import * as m0002 from './migrations/0002_identity.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_catalog': m0001,
+  '0002_identity': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -92,7 +92,122 @@ export interface ProcedureGroupMemberTable {
   task: string;
 }
 
+export interface AccountTable {
+  id: Generated<number>;
+  kind: string;
+  email: string;
+  email_verified_at: string | null;
+  password_hash: string | null;
+  full_name: string;
+  date_of_birth: string | null;
+  gender: string | null;
+  citizen_id: string | null;
+  tax_code: string | null;
+  phone: string | null;
+  address: string | null;
+  oidc_subject: string | null;
+  status: string;
+  demo: Generated<Flag>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DelegationTable {
+  id: Generated<number>;
+  business_id: number;
+  person_id: number;
+  granted_at: string;
+  revoked_at: string | null;
+}
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  account_id: number;
+  role: string;
+  agency_id: number;
+  valid_from: string;
+  valid_to: string | null;
+  granted_by: number | null;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
+export interface SessionTable {
+  /** sha256 of the cookie value: a stolen database does not yield usable cookies */
+  id_hash: string;
+  account_id: number;
+  csrf_token: string;
+  acting_for: number | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface OneTimeTokenTable {
+  token_hash: string;
+  purpose: string;
+  account_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
+export interface OidcLoginTable {
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string;
+  created_at: string;
+}
+
+export interface AccessLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number;
+  actor_agency_id: number | null;
+  subject_account_id: number | null;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  purpose: string;
+  ip: string | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
+  accounts: AccountTable;
+  delegations: DelegationTable;
+  role_grants: RoleGrantTable;
+  sessions: SessionTable;
+  one_time_tokens: OneTimeTokenTable;
+  login_throttle: LoginThrottleTable;
+  oidc_logins: OidcLoginTable;
+  access_log: AccessLogTable;
+  mail_outbox: MailOutboxTable;
   fields: FieldTable;
   agencies: AgencyTable;
   procedures: ProcedureTable;

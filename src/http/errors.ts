@@ -7,6 +7,7 @@ export interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  reason?: string;
   details?: unknown;
 }
 
@@ -25,6 +26,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof DomainError) {
       const body: ErrorBody = { error: err.code, message: err.message };
       if (err.field) body.field = err.field;
+      if (err.reason) body.reason = err.reason;
       if (err.details !== undefined) body.details = err.details;
       return reply.status(err.status).send(body);
     }

@@ -1,10 +1,12 @@
 // Starts the real HTTP server (buildApp) on a random loopback port with a fresh,
-// seeded database and the built SPA from dist/web.
-import path from 'node:path';
+// seeded database (reference catalog + demo accounts), the built SPA, and a mail worker
+// sending to a local SMTP sink when smtpPort is given.
+import pino from 'pino';
 import { buildApp, type Clock } from '../../src/app.js';
 import type { Engine } from '../../src/db/connect.js';
-import { packageRoot } from '../../src/lib/package-root.js';
+import { MailWorker, createTransport } from '../../src/notify/mail-outbox.js';
 import { seedIfEmpty } from '../../src/system.js';
+import { testConfig } from './config.js';
 import { freshDatabase } from './db.js';
 
 export interface RunningServer {
@@ -12,19 +14,35 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { engine?: Engine; clock?: Clock } = {}): Promise<RunningServer> {
+export async function startServer(opts: { engine?: Engine; clock?: Clock; smtpPort?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const t = await freshDatabase(opts.engine ?? 'sqlite');
-  await seedIfEmpty(t.db, new Date());
-  const app = await buildApp({
-    db: t.db,
-    config: { logLevel: 'warn', bodyLimit: 1_048_576, webDir: path.join(packageRoot(), 'dist', 'web') },
-    ...(opts.clock ? { clock: opts.clock } : {}),
+  await seedIfEmpty(t.db, new Date(), 'demo');
+  const log = pino({ level: 'warn' });
+  // PUBLIC_URL must name the port, which is known only after listen: bind first, then build.
+  const probe = await import('node:net').then(
+    (net) =>
+      new Promise<number>((resolve) => {
+        const s = net.createServer().listen(0, '127.0.0.1', () => {
+          const port = (s.address() as { port: number }).port;
+          s.close(() => resolve(port));
+        });
+      }),
+  );
+  const config = testConfig({
+    PUBLIC_URL: `http://127.0.0.1:${probe}`,
+    LOG_LEVEL: 'warn',
+    ...(opts.smtpPort ? { SMTP_URL: `smtp://127.0.0.1:${opts.smtpPort}` } : {}),
+    ...opts.env,
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const mail = new MailWorker(t.db, createTransport(config.smtpUrl, config.mailFrom, log), log, undefined, 200);
+  const app = await buildApp({ db: t.db, config, mail, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const url = await app.listen({ port: probe, host: '127.0.0.1' });
+  mail.start();
   return {
     url,
     close: async () => {
       await app.close();
+      await mail.stop();
       await t.dispose();
     },
   };

@@ -1,0 +1,66 @@
+// One permission check for every route: can(actor, action, resource).
+// Officer rights come from role grants on a node of the agency tree and cover its subtree;
+// applicant rights come from owning the resource (or acting for the business that owns it).
+import type { Role } from './schemas.js';
+
+export const ACTIONS = [
+  'officer.list', 'officer.read', 'officer.create', 'grant.create', 'grant.revoke',
+  'applicant.search', 'applicant.read',
+  'access_log.read',
+  'workspace.enter',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Which roles may take which officer action (within the subtree of the grant). */
+export const ROLE_ACTIONS: Record<Action, readonly Role[]> = {
+  'officer.list': ['agency_admin', 'system_admin', 'supervisor'],
+  'officer.read': ['agency_admin', 'system_admin', 'supervisor'],
+  'officer.create': ['agency_admin', 'system_admin'],
+  'grant.create': ['agency_admin', 'system_admin'],
+  'grant.revoke': ['agency_admin', 'system_admin'],
+  // the desk registers paper dossiers for applicants: it must find them (logged, with a purpose)
+  'applicant.search': ['desk_officer', 'system_admin'],
+  'applicant.read': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'system_admin'],
+  'access_log.read': ['supervisor', 'system_admin'],
+  'workspace.enter': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'agency_admin', 'system_admin'],
+};
+
+/** A grant as the permission check sees it: role and the materialised path of its agency. */
+export interface ActiveGrant {
+  id: number;
+  role: Role;
+  agencyId: number;
+  agencyPath: string;
+}
+
+export interface Actor {
+  accountId: number;
+  kind: 'citizen' | 'business' | 'officer';
+  grants: ActiveGrant[];
+  /** business account this person acts for in this session */
+  actingFor: number | null;
+}
+
+/** What is acted on: an agency node (by path), and/or an owning applicant account. */
+export interface Resource {
+  agencyPath?: string;
+  ownerAccountId?: number;
+}
+
+export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
+  const roles = ROLE_ACTIONS[action];
+  return actor.grants.some((g) => roles.includes(g.role) && (resource.agencyPath === undefined || resource.agencyPath.startsWith(g.agencyPath)));
+}
+
+/** Agency paths under which the actor may take the action; listings filter with these in SQL. */
+export function scopePaths(actor: Actor, action: Action): string[] {
+  const roles = ROLE_ACTIONS[action];
+  const paths = actor.grants.filter((g) => roles.includes(g.role)).map((g) => g.agencyPath);
+  // drop paths already covered by a shorter one
+  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q))).filter((p, i, all) => all.indexOf(p) === i);
+}
+
+/** The applicant identities an actor speaks for: itself, and the business it acts for. */
+export function ownsResource(actor: Actor, resource: Resource): boolean {
+  return resource.ownerAccountId !== undefined && (resource.ownerAccountId === actor.accountId || resource.ownerAccountId === actor.actingFor);
+}
