@@ -20,6 +20,12 @@ import { oidcRoutes } from './identity/oidc.js';
 import { identityRoutes } from './identity/routes.js';
 import type { MailWorker } from './notify/mail-outbox.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: { method: string; url: string }[];
+  }
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -35,7 +41,16 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
 }
 
-export const ErrorResponse = Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }, { $id: 'ErrorResponse' });
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({ description: 'stable code for the UI to translate, e.g. invalid_credentials, csrf' })),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ErrorResponse' },
+);
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
@@ -54,6 +69,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // on close: finish in-flight requests, drop idle keep-alive connections
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Every route, as registered: the authorization matrix test checks each one has an entry.
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: r.url });
+  });
 
   // Refuse an oversized body from its declared length, on every route (matched or not),
   // before reading it; Fastify's own bodyLimit still guards chunked bodies while parsing.
