@@ -55,7 +55,6 @@ type Rule =
   | { kind: 'role'; roles: Role[]; req: (c: Ctx) => Req }
   | { kind: 'scoped'; roles: Role[]; req: (c: Ctx, r: AgencyRelation) => Promise<Req> | Req };
 
-const ALL_OFFICERS = [...ROLES];
 const get = (url: string): Req => ({ method: 'GET', url });
 
 const MATRIX: Record<string, Rule> = {

@@ -1,6 +1,7 @@
 // Starts the real HTTP server (buildApp) on a random loopback port with a fresh,
 // seeded database (reference catalog + demo accounts), the built SPA, and a mail worker
 // sending to a local SMTP sink when smtpPort is given.
+import net from 'node:net';
 import pino from 'pino';
 import { buildApp, type Clock } from '../../src/app.js';
 import type { Engine } from '../../src/db/connect.js';
@@ -14,20 +15,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { engine?: Engine; clock?: Clock; smtpPort?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(opts: { engine?: Engine; clock?: Clock; smtpPort?: number; port?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const t = await freshDatabase(opts.engine ?? 'sqlite');
   await seedIfEmpty(t.db, new Date(), 'demo');
   const log = pino({ level: 'warn' });
-  // PUBLIC_URL must name the port, which is known only after listen: bind first, then build.
-  const probe = await import('node:net').then(
-    (net) =>
-      new Promise<number>((resolve) => {
-        const s = net.createServer().listen(0, '127.0.0.1', () => {
-          const port = (s.address() as { port: number }).port;
-          s.close(() => resolve(port));
-        });
-      }),
-  );
+  // PUBLIC_URL must name the port, which is known only after listen: reserve one first.
+  const probe = opts.port ?? (await freePort());
   const config = testConfig({
     PUBLIC_URL: `http://127.0.0.1:${probe}`,
     LOG_LEVEL: 'warn',
@@ -46,4 +39,16 @@ export async function startServer(opts: { engine?: Engine; clock?: Clock; smtpPo
       await t.dispose();
     },
   };
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

@@ -11,6 +11,14 @@ const AgenciesPage = lazy(() => import('./portal/AgenciesPage.js'));
 const AgencyPage = lazy(() => import('./portal/AgencyPage.js'));
 const GroupsPage = lazy(() => import('./portal/GroupsPage.js'));
 const GroupPage = lazy(() => import('./portal/GroupPage.js'));
+const RegisterPage = lazy(() => import('./account/RegisterPage.js'));
+const LoginPage = lazy(() => import('./account/LoginPage.js'));
+const VerifyEmailPage = lazy(() => import('./account/VerifyEmailPage.js'));
+const ForgotPasswordPage = lazy(() => import('./account/ForgotPasswordPage.js'));
+const ResetPasswordPage = lazy(() => import('./account/ResetPasswordPage.js'));
+const ProfilePage = lazy(() => import('./account/ProfilePage.js'));
+const WorkspacePage = lazy(() => import('./workspace/WorkspacePage.js'));
+const OfficersPage = lazy(() => import('./admin/OfficersPage.js'));
 
 const router = createBrowserRouter([
   {
@@ -24,6 +32,14 @@ const router = createBrowserRouter([
       { path: 'co-quan/:code', element: <AgencyPage /> },
       { path: 'lien-thong', element: <GroupsPage /> },
       { path: 'lien-thong/:code', element: <GroupPage /> },
+      { path: 'dang-ky', element: <RegisterPage /> },
+      { path: 'dang-nhap', element: <LoginPage /> },
+      { path: 'xac-thuc-email', element: <VerifyEmailPage /> },
+      { path: 'quen-mat-khau', element: <ForgotPasswordPage /> },
+      { path: 'dat-lai-mat-khau', element: <ResetPasswordPage /> },
+      { path: 'ca-nhan', element: <ProfilePage /> },
+      { path: 'can-bo', element: <WorkspacePage /> },
+      { path: 'quan-tri/can-bo', element: <OfficersPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

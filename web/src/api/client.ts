@@ -1,6 +1,19 @@
 import type {
+  AccessLog,
   Agency,
   AgencyList,
+  Delegation,
+  DelegationList,
+  Grant,
+  GrantCreate,
+  Me,
+  Officer,
+  OfficerCreate,
+  OfficerList,
+  Profile,
+  ProfileUpdate,
+  RegisterRequest,
+  RegisterResponse,
   FieldList,
   Group,
   GroupList,
@@ -10,13 +23,15 @@ import type {
   SearchParams,
 } from './types.js';
 
-/** An error answered by the API ({error, message, field?}) or a network failure (status 0). */
+/** An error answered by the API ({error, message, field?, reason?, details?}) or a network failure (status 0). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly reason?: string,
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -32,24 +47,76 @@ function query(params: Record<string, string | number | undefined>): string {
   return s ? `?${s}` : '';
 }
 
-async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
-  let res: Response;
+// The session is an HttpOnly cookie; state-changing requests must also carry the
+// session's CSRF token (from GET /api/auth/me) in the x-csrf-token header.
+// undefined: not known yet; null: not logged in.
+let csrfToken: string | null | undefined;
+
+function rememberSession(me: Me | null): Me | null {
+  csrfToken = me ? me.csrfToken : null;
+  return me;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
-    res = await fetch(path, { headers: { accept: 'application/json' }, signal: signal ?? null });
+    return await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'Network error');
   }
-  if (!res.ok) {
-    let body: { error?: string; message?: string; field?: string } = {};
-    try {
-      body = (await res.json()) as typeof body;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(res.status, body.error ?? 'http_error', body.message ?? res.statusText, body.field);
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: { error?: string; message?: string; field?: string; reason?: string; details?: unknown } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    /* not JSON */
   }
-  return (await res.json()) as T;
+  return new ApiError(res.status, body.error ?? 'http_error', body.message ?? res.statusText, body.field, body.reason, body.details);
+}
+
+async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  // A state change before the session is known (e.g. a page opened from an e-mail
+  // link while logged in): learn the CSRF token first.
+  if (method !== 'GET' && csrfToken === undefined) await loadMe().catch(() => undefined);
+  let res = await send(method, path, body, signal);
+  if (res.status === 403 && method !== 'GET') {
+    const err = await toError(res);
+    if (err.reason !== 'csrf') throw err;
+    // The session changed under us (new login in another tab): refresh the token once.
+    await loadMe();
+    res = await send(method, path, body, signal);
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204 || res.status === 202) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return request<T>('GET', path, undefined, signal);
+}
+
+/** The current session, or null when not logged in (401). */
+async function loadMe(signal?: AbortSignal): Promise<Me | null> {
+  try {
+    return rememberSession(await get<Me>('/api/auth/me', signal));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return rememberSession(null);
+    throw err;
+  }
 }
 
 const enc = encodeURIComponent;
@@ -66,4 +133,44 @@ export const api = {
     get<ProcedureVersionList>(`/api/procedures/${enc(nationalCode)}/versions`, signal),
   groups: (signal?: AbortSignal) => get<GroupList>('/api/groups', signal),
   group: (code: string, signal?: AbortSignal) => get<Group>(`/api/groups/${enc(code)}`, signal),
+  searchAgencies: (q: string, signal?: AbortSignal) => get<AgencyList>(`/api/agencies${query({ q })}`, signal),
+
+  // Accounts and sessions.
+  me: loadMe,
+  oidcStatus: (signal?: AbortSignal) => get<{ enabled: boolean }>('/api/auth/oidc/status', signal),
+  register: (body: RegisterRequest) => request<RegisterResponse>('POST', '/api/auth/register', body),
+  verifyEmail: (token: string) => request<{ ok: boolean }>('POST', '/api/auth/verify-email', { token }),
+  login: async (email: string, password: string) =>
+    rememberSession(await request<Me>('POST', '/api/auth/login', { email, password })) as Me,
+  logout: async () => {
+    await request<void>('POST', '/api/auth/logout');
+    rememberSession(null);
+  },
+  logoutAll: async () => {
+    await request<void>('POST', '/api/auth/logout-all');
+    rememberSession(null);
+  },
+  requestPasswordReset: (email: string) => request<void>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, password: string) =>
+    request<{ ok: boolean }>('POST', '/api/auth/password-reset/confirm', { token, password }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<{ ok: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
+
+  // The logged-in person's own data.
+  profile: (signal?: AbortSignal) => get<Profile>('/api/me/profile', signal),
+  updateProfile: (body: ProfileUpdate) => request<Profile>('PUT', '/api/me/profile', body),
+  accessLog: (signal?: AbortSignal) => get<AccessLog>('/api/me/access-log', signal),
+  delegations: (signal?: AbortSignal) => get<DelegationList>('/api/me/delegations', signal),
+  createDelegation: (email: string) => request<Delegation>('POST', '/api/me/delegations', { email }),
+  deleteDelegation: (id: number) => request<void>('DELETE', `/api/me/delegations/${id}`),
+  actFor: async (businessId: number | null) =>
+    rememberSession(await request<Me>('POST', '/api/me/acting-for', { businessId })) as Me,
+
+  // Administration of officers and their role grants.
+  officers: (agency: string | undefined, signal?: AbortSignal) =>
+    get<OfficerList>(`/api/admin/officers${query({ agency })}`, signal),
+  officer: (id: number, signal?: AbortSignal) => get<Officer>(`/api/admin/officers/${id}`, signal),
+  createOfficer: (body: OfficerCreate) => request<Officer>('POST', '/api/admin/officers', body),
+  addGrant: (officerId: number, body: GrantCreate) => request<Grant>('POST', `/api/admin/officers/${officerId}/grants`, body),
+  revokeGrant: (grantId: number) => request<void>('DELETE', `/api/admin/grants/${grantId}`),
 };

@@ -48,3 +48,41 @@ export interface SearchParams {
   page?: number | undefined;
   pageSize?: number | undefined;
 }
+
+// Identity: accounts, sessions, roles, access log.
+import type {
+  AccessLog as AccessLogSchema,
+  AccessLogEntry as AccessLogEntrySchema,
+  Delegation as DelegationSchema,
+  DelegationList as DelegationListSchema,
+  Grant as GrantSchema,
+  GrantCreate as GrantCreateSchema,
+  Me as MeSchema,
+  Officer as OfficerSchema,
+  OfficerCreate as OfficerCreateSchema,
+  OfficerList as OfficerListSchema,
+  Profile as ProfileSchema,
+  ProfileUpdate as ProfileUpdateSchema,
+  RegisterRequest as RegisterRequestSchema,
+  RegisterResponse as RegisterResponseSchema,
+} from '../../../src/identity/schemas.js';
+
+export type Me = Static<typeof MeSchema>;
+export type Profile = Static<typeof ProfileSchema>;
+export type ProfileUpdate = Static<typeof ProfileUpdateSchema>;
+export type Grant = Static<typeof GrantSchema>;
+export type GrantCreate = Static<typeof GrantCreateSchema>;
+export type Role = Grant['role'];
+export type RegisterRequest = Static<typeof RegisterRequestSchema>;
+export type RegisterResponse = Static<typeof RegisterResponseSchema>;
+export type AccessLog = Static<typeof AccessLogSchema>;
+export type AccessLogEntry = Static<typeof AccessLogEntrySchema>;
+export type Delegation = Static<typeof DelegationSchema>;
+export type DelegationList = Static<typeof DelegationListSchema>;
+export type Officer = Static<typeof OfficerSchema>;
+export type OfficerCreate = Static<typeof OfficerCreateSchema>;
+export type OfficerList = Static<typeof OfficerListSchema>;
+
+/** Kept in the order of src/identity/schemas.ts ROLES (a value import would pull server code into the bundle). */
+export const ROLES: readonly Role[] = ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'agency_admin', 'system_admin'];
+export const ADMIN_ROLES: readonly Role[] = ['agency_admin', 'system_admin'];

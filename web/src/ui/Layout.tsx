@@ -2,6 +2,7 @@ import { useEffect, useRef, Suspense } from 'react';
 import { NavLink, Link, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Loading } from './Status.js';
+import { AccountMenu } from './AccountMenu.js';
 
 export function Layout() {
   const { t, i18n } = useTranslation();
@@ -34,14 +35,17 @@ export function Layout() {
             <span className="brand-name">{t('app.name')}</span>
             <span className="brand-tagline">{t('app.tagline')}</span>
           </Link>
-          <button
-            type="button"
-            className="lang-switch"
-            lang={other}
-            onClick={() => void i18n.changeLanguage(other)}
-          >
-            {t('app.switchLanguage')}
-          </button>
+          <div className="header-tools">
+            <AccountMenu />
+            <button
+              type="button"
+              className="lang-switch"
+              lang={other}
+              onClick={() => void i18n.changeLanguage(other)}
+            >
+              {t('app.switchLanguage')}
+            </button>
+          </div>
         </div>
         <nav className="site-nav" aria-label={t('app.mainNav')}>
           <ul className="container">

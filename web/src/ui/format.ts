@@ -37,3 +37,21 @@ export function formatTimeLimit(t: TFunction, lng: string, tl: TimeLimit): strin
 export function localName(lng: string, name: string, nameEn: string | null | undefined): string {
   return lng === 'en' && nameEn ? nameEn : name;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO timestamp → "hh:mm" in the browser's time zone. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** An ISO timestamp → "dd/mm/yyyy hh:mm" in the browser's time zone. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${formatTime(iso)}`;
+}
