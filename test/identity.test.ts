@@ -256,4 +256,23 @@ describe.each(ENGINES)('identity on %s', (engine) => {
     expect((await a.get('/api/auth/me')).statusCode).toBe(200);
     expect((await b.get('/api/auth/me')).statusCode).toBe(401);
   });
+
+  it('malformed ids and over-long input are refused with 400 naming the field, changing nothing', async () => {
+    const admin = new TestClient(app, '10.0.6.1');
+    await admin.login('quantri.hongbang@demo.motcua.vn', DEMO_PASSWORD);
+    for (const url of ['/api/admin/officers/abc', '/api/admin/officers/-1', '/api/admin/officers/1.5', "/api/admin/officers/1'%20or%201=1"]) {
+      const res = await admin.get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json(), url).toMatchObject({ field: 'id' });
+    }
+    expect((await admin.del('/api/admin/grants/0')).statusCode).toBe(400);
+    expect((await admin.get('/api/admin/officers?agency=../../etc')).json()).toMatchObject({ field: 'agency' });
+    const before = await t.db.selectFrom('accounts').select((s) => s.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const long = await admin.post('/api/admin/officers', { email: 'x@example.vn', fullName: 'A'.repeat(5000), grants: [{ role: 'specialist', agencyCode: '000.00.21.H31' }] });
+    expect(long.json()).toMatchObject({ field: 'fullName' });
+    const noGrant = await admin.post('/api/admin/officers', { email: 'x@example.vn', fullName: 'A', grants: [] });
+    expect(noGrant.json()).toMatchObject({ field: 'grants' });
+    const after = await t.db.selectFrom('accounts').select((s) => s.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
 });

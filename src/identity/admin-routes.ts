@@ -64,6 +64,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock; publ
       }
       const rows = await listOfficersInScope(db, scopePaths(actor, 'officer.list'), under);
       const grants = await grantsOf(db, rows.map((r) => r.id), today());
+      // names and contacts of officers are personal data: the listing leaves one trace
+      await recordAccess(db, req, actor, { action: 'officer.list', subjectAccountId: null, resourceType: 'officer_list', resourceId: req.query.agency ?? '*', purpose: 'administration of officers' }, clock.now());
       return { items: rows.map((r) => ({ id: r.id, email: r.email, fullName: r.full_name, phone: r.phone, status: r.status, grants: grants.get(r.id) ?? [] })) };
     },
   );
