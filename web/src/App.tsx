@@ -1,5 +1,7 @@
 import { lazy } from 'react';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createBrowserRouter } from 'react-router';
+// The DOM RouterProvider supplies ReactDOM.flushSync for navigate(…, { flushSync: true }).
+import { RouterProvider } from 'react-router/dom';
 import { Layout } from './ui/Layout.js';
 import { HomePage } from './portal/HomePage.js';
 import { NotFoundPage } from './portal/NotFoundPage.js';

@@ -33,7 +33,10 @@ export function AccountMenu() {
     setError(null);
     try {
       await api.logout();
-      await navigate('/');
+      // Leave the page first, synchronously: router updates run in a transition, so
+      // clearing the session while a protected page is still shown would let its
+      // guard redirect to /dang-nhap?next=… and override the way home.
+      await navigate('/', { flushSync: true });
       setMe(null);
     } catch (err) {
       setError(apiErrorText(t, err));
