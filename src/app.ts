@@ -14,6 +14,11 @@ import type { Config } from './config.js';
 import { type Db, engineOf, pingDatabase } from './db/connect.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
+import multipart from '@fastify/multipart';
+import { calendarRoutes } from './calendar/routes.js';
+import { CalendarService } from './calendar/schedules-store.js';
+import { BlobStore } from './documents/blob-store.js';
+import { dossierRoutes } from './dossiers/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authPlugin } from './identity/auth-plugin.js';
 import { oidcRoutes } from './identity/oidc.js';
@@ -33,7 +38,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'webDir' | 'publicUrl' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'trustProxy' | 'oidc'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'dataDir' | 'webDir' | 'publicUrl' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'trustProxy' | 'oidc'>;
   /** the durable mail worker, woken after a request enqueues mail */
   mail?: MailWorker;
   clock?: Clock;
@@ -81,9 +86,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // before reading it; Fastify's own bodyLimit still guards chunked bodies while parsing.
   app.addHook('onRequest', async (req, reply) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > deps.config.bodyLimit) {
+    const limit = req.routeOptions.bodyLimit ?? deps.config.bodyLimit;
+    if (declared > limit) {
       reply.header('connection', 'close');
-      return reply.status(413).send({ error: 'too_large', message: `request body over ${deps.config.bodyLimit} bytes` });
+      return reply.status(413).send({ error: 'too_large', message: `request body over ${limit} bytes` });
     }
   });
 
@@ -118,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'catalog', description: 'Agencies, fields, procedures, inter-connected groups' },
         { name: 'identity', description: 'Accounts, sessions, single sign-on, my data' },
         { name: 'administration', description: 'Officers, role grants on the agency tree, applicant look-up, access log' },
+        { name: 'dossiers', description: 'Submission, the desk, tracking, forms, the register' },
+        { name: 'calendar', description: 'Working days and holidays' },
         { name: 'ops', description: 'Health and readiness' },
       ],
     },
@@ -147,6 +155,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(identityRoutes, { db: deps.db, clock, policy, publicUrl, mail: deps.mail });
   await app.register(oidcRoutes, { db: deps.db, clock, policy, publicUrl, settings: deps.config.oidc });
   await app.register(adminRoutes, { db: deps.db, clock, publicUrl, mail: deps.mail });
+  await app.register(multipart);
+  const calendar = new CalendarService(deps.db);
+  await app.register(calendarRoutes, { calendar, clock });
+  await app.register(dossierRoutes, {
+    db: deps.db, clock, calendar, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), publicUrl, uploadLimit: deps.config.uploadLimit, mail: deps.mail,
+  });
 
   // The SPA: static assets, and index.html for any other GET that a browser navigates to.
   const webDir = deps.config.webDir;

@@ -14,6 +14,8 @@ export interface Config {
   logLevel: LogLevel;
   /** largest accepted JSON body, bytes */
   bodyLimit: number;
+  /** largest accepted uploaded file, bytes */
+  uploadLimit: number;
   /** what to seed into an empty database at start: demo = catalog + demo accounts */
   seed: 'demo' | 'catalog' | 'none';
   /** public base URL used in e-mailed links */
@@ -32,7 +34,7 @@ export interface Config {
 
 /** Documented in README's configuration table; keep the two in step. */
 export const CONFIG_VARIABLES = [
-  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SEED', 'WEB_DIR', 'PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM',
+  'PORT', 'HOST', 'DATA_DIR', 'UPLOAD_LIMIT', 'DATABASE_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SEED', 'WEB_DIR', 'PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM',
   'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS', 'TRUST_PROXY', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_CITIZEN_ID_CLAIM',
 ] as const;
 
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl,
     logLevel,
     bodyLimit: integer('BODY_LIMIT', env.BODY_LIMIT, 1_048_576, 1024, 100 * 1_048_576),
+    uploadLimit: integer('UPLOAD_LIMIT', env.UPLOAD_LIMIT, 10 * 1_048_576, 1024, 200 * 1_048_576),
     seed,
     publicUrl,
     smtpUrl,

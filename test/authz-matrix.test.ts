@@ -11,7 +11,13 @@ import { DEMO_PASSWORD } from '../src/identity/demo-accounts.js';
 import { hashPassword } from '../src/identity/passwords.js';
 import { ROLES, type Role } from '../src/identity/schemas.js';
 import { findAgencyByCode, insertAccount, insertDelegation, insertGrant } from '../src/identity/store.js';
+import path from 'node:path';
+import { BlobStore } from '../src/documents/blob-store.js';
+import { acceptUpload } from '../src/documents/uploads.js';
+import { newCheckValue, nextDossierCode } from '../src/dossiers/dossier-code.js';
+import { appendEvent, createDossier } from '../src/dossiers/event-log.js';
 import { TestClient } from './support/client.js';
+import { multipartFile, tinyPdf } from './support/multipart.js';
 import { testConfig } from './support/config.js';
 import { freshDatabase, type TestDb } from './support/db.js';
 import { smallCatalog } from './support/fixtures.js';
@@ -41,19 +47,31 @@ interface Ctx {
   delegationOf: Record<OwnerRelation, number>;
   businessOf: Record<OwnerRelation, number>;
   seq: () => number;
+  officialSchedule(year: number): Promise<void>;
+  /** an upload owned by the caller being tested (applicants only own their uploads) */
+  uploadFor(): Promise<string>;
+  caller: Caller;
+  /** a fresh submitted dossier at the relation's agency, owned by the matrix citizen or someone else */
+  dossier(t: DossierTarget): Promise<{ code: string; check: string; docId: number; uploadId: string }>;
 }
 interface Req {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 type Rule =
-  | { kind: 'public'; req: (c: Ctx) => Req }
-  | { kind: 'self'; req: (c: Ctx) => Req; callers?: Caller[] }
+  | { kind: 'public'; req: (c: Ctx) => Req | Promise<Req> }
+  | { kind: 'self'; req: (c: Ctx) => Req | Promise<Req>; callers?: Caller[] }
   | { kind: 'owned'; req: (c: Ctx, r: OwnerRelation) => Req; callers: Caller[] }
-  | { kind: 'role'; roles: Role[]; req: (c: Ctx) => Req }
-  | { kind: 'scoped'; roles: Role[]; req: (c: Ctx, r: AgencyRelation) => Promise<Req> | Req };
+  | { kind: 'role'; roles: Role[]; req: (c: Ctx) => Req | Promise<Req> }
+  | { kind: 'scoped'; roles: Role[]; req: (c: Ctx, r: AgencyRelation) => Promise<Req> | Req }
+  /** a dossier: its applicant (the matrix citizen owns one at each relation) or an officer whose scope covers its agency */
+  | { kind: 'dossier'; roles: Role[]; applicant: boolean; req: (c: Ctx, d: DossierTarget) => Promise<Req> | Req };
+
+type DossierTarget = { relation: AgencyRelation; owner: 'own' | 'someone_else' };
+const DOSSIER_TARGETS: DossierTarget[] = [...AGENCY_RELATIONS.map((relation) => ({ relation, owner: 'own' as const })), { relation: 'own', owner: 'someone_else' }];
 
 const get = (url: string): Req => ({ method: 'GET', url });
 
@@ -122,6 +140,69 @@ const MATRIX: Record<string, Rule> = {
     req: (c) => get(`/api/admin/applicants/${c.citizenId}?purpose=xu%20ly%20ho%20so`),
   },
   'GET /api/admin/access-log': { kind: 'role', roles: ['supervisor', 'system_admin'], req: () => get('/api/admin/access-log') },
+
+  'GET /api/calendar/:year': { kind: 'public', req: () => get('/api/calendar/2026') },
+  'PUT /api/admin/calendar/:year': { kind: 'role', roles: ['system_admin'], req: () => ({ method: 'PUT', url: '/api/admin/calendar/2031', body: { holidays: [{ date: '2031-01-01', name: 'Tết Dương lịch' }], workingDays: [] } }) },
+  'DELETE /api/admin/calendar/:year': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: async (c): Promise<Req> => {
+      await c.officialSchedule(2032);
+      return { method: 'DELETE', url: '/api/admin/calendar/2032' };
+    },
+  },
+  'POST /api/uploads': {
+    kind: 'self',
+    callers: ['citizen', 'business', 'desk_officer'],
+    req: () => {
+      const m = multipartFile(tinyPdf(), 'to-khai.pdf', 'application/pdf');
+      return { method: 'POST', url: '/api/uploads', body: m.body, headers: m.headers };
+    },
+  },
+  'GET /api/me/drafts/:procedure': { kind: 'self', req: () => get('/api/me/drafts/1.001193') },
+  'PUT /api/me/drafts/:procedure': { kind: 'self', req: () => ({ method: 'PUT', url: '/api/me/drafts/1.001193', body: { form: { hoTen: 'A' }, documents: [] } }) },
+  'POST /api/dossiers': {
+    kind: 'self',
+    callers: ['citizen', 'business'],
+    req: async (c): Promise<Req> => ({ method: 'POST', url: '/api/dossiers', headers: { 'idempotency-key': `matrix-${c.seq()}` }, body: { procedure: '1.001193', agency: '000.01.21.H31', form: { hoTen: 'Bé A' }, documents: [{ requirement: 'to-khai', upload: await c.uploadFor() }], returnMethod: 'online' } }),
+  },
+  'GET /api/me/dossiers': { kind: 'self', req: () => get('/api/me/dossiers') },
+  'GET /api/dossiers/:code': { kind: 'dossier', roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'], applicant: true, req: async (c, d) => get(`/api/dossiers/${(await c.dossier(d)).code}`) },
+  'GET /api/dossiers/:code/documents/:id': {
+    kind: 'dossier',
+    roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+    applicant: true,
+    req: async (c, d) => {
+      const x = await c.dossier(d);
+      return get(`/api/dossiers/${x.code}/documents/${x.docId}`);
+    },
+  },
+  'GET /api/dossiers/:code/forms/:form': {
+    kind: 'dossier',
+    roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+    applicant: true,
+    req: async (c, d) => get(`/api/dossiers/${(await c.dossier({ ...d, refused: true } as DossierTarget)).code}/forms/refusal`),
+  },
+  'POST /api/me/dossiers/:code/supplement': {
+    kind: 'dossier',
+    roles: [],
+    applicant: true,
+    req: async (c, d) => {
+      const x = await c.dossier({ ...d, supplement: true } as DossierTarget);
+      return { method: 'POST', url: `/api/me/dossiers/${x.code}/supplement`, body: { documents: [{ requirement: 'to-khai', upload: await c.uploadFor() }] } };
+    },
+  },
+  'POST /api/me/dossiers/:code/withdraw': { kind: 'dossier', roles: [], applicant: true, req: async (c, d) => ({ method: 'POST', url: `/api/me/dossiers/${(await c.dossier(d)).code}/withdraw`, body: { reason: 'không cần nữa' } }) },
+  'GET /api/lookup': { kind: 'public', req: async (c) => { const x = await c.dossier({ relation: 'own', owner: 'own' }); return get(`/api/lookup?code=${x.code}&check=${x.check}`); } },
+  'GET /api/lookup/qr': { kind: 'public', req: async (c) => { const x = await c.dossier({ relation: 'own', owner: 'own' }); return get(`/api/lookup/qr?code=${x.code}&check=${x.check}`); } },
+  'GET /api/desk/dossiers': { kind: 'role', roles: ['desk_officer'], req: () => get('/api/desk/dossiers') },
+  'POST /api/desk/dossiers/:code/decision': { kind: 'dossier', roles: ['desk_officer'], applicant: false, req: async (c, d) => ({ method: 'POST', url: `/api/desk/dossiers/${(await c.dossier(d)).code}/decision`, body: { outcome: 'refuse', reasons: ['Không thuộc thẩm quyền'] } }) },
+  'POST /api/desk/intake': {
+    kind: 'scoped',
+    roles: ['desk_officer'],
+    req: (_c, r) => ({ method: 'POST', url: '/api/desk/intake', body: { channel: 'in_person', procedure: '2.000815', agency: AGENCY_OF[r], applicant: { name: 'Người nộp' }, form: { hoTen: 'A' }, documents: [], returnMethod: 'desk', decision: { outcome: 'refuse', reasons: ['Thiếu giấy tờ'] } } }),
+  },
+  'GET /api/desk/register': { kind: 'scoped', roles: ['desk_officer'], req: (_c, r) => get(`/api/desk/register?agency=${AGENCY_OF[r]}&year=2026`) },
 };
 
 describe('authorization matrix', () => {
@@ -137,7 +218,7 @@ describe('authorization matrix', () => {
     const catalog = smallCatalog();
     catalog.agencies.push({ ...catalog.agencies[2]!, code: '000.00.22.H31', name: 'Ủy ban nhân dân quận Ngô Quyền', shortName: 'UBND Q. Ngô Quyền' });
     await importCatalog(t.db, catalog, now);
-    app = await buildApp({ db: t.db, clock: { now: () => now }, config: testConfig() });
+    app = await buildApp({ db: t.db, clock: { now: () => now }, config: testConfig({ DATA_DIR: t.env.DATA_DIR! }) });
     const hash = await hashPassword(DEMO_PASSWORD);
     const at = now.toISOString();
     const agencyId = async (code: string) => (await findAgencyByCode(t.db, code))!.id;
@@ -155,6 +236,11 @@ describe('authorization matrix', () => {
     const business = await insertAccount(t.db, { kind: 'business', email: 'business@matrix.vn', passwordHash: hash, fullName: 'Công ty A', taxCode: '0100109106', emailVerifiedAt: at }, at);
     const otherBusiness = await insertAccount(t.db, { kind: 'business', email: 'other.business@matrix.vn', passwordHash: hash, fullName: 'Công ty B', emailVerifiedAt: at }, at);
     const ownDelegation = await insertDelegation(t.db, business, citizenId, at);
+    const blobs = new BlobStore(path.join(t.env.DATA_DIR!, 'blobs'));
+    const makeUpload = async (owner: number) => {
+      const { Readable } = await import('node:stream');
+      return (await acceptUpload(t.db, blobs, owner, 'a.pdf', Readable.from([tinyPdf(String(counter++))]), 1_048_576, now)).id;
+    };
     const otherDelegation = await insertDelegation(t.db, otherBusiness, otherCitizenId, at);
     ctx = {
       officerAt,
@@ -164,6 +250,32 @@ describe('authorization matrix', () => {
       delegationOf: { own: ownDelegation, someone_else: otherDelegation },
       businessOf: { own: business, someone_else: otherBusiness },
       seq: () => ++counter,
+      officialSchedule: async (year) => {
+        await t.db.insertInto('holiday_schedules').values({ year, schedule: JSON.stringify({ year, holidays: [], workingDays: [] }), updated_at: at, updated_by: null }).onConflict((oc) => oc.column('year').doNothing()).execute();
+      },
+      uploadFor: async () => makeUpload(ctx.caller === 'business' ? business : citizenId),
+      caller: 'anonymous',
+      dossier: async (target) => {
+        const flags = target as DossierTarget & { refused?: boolean; supplement?: boolean };
+        const owner = target.owner === 'own' ? citizenId : otherCitizenId;
+        const agency = (await findAgencyByCode(t.db, AGENCY_OF[target.relation]))!;
+        const version = (await t.db.selectFrom('procedure_versions').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+        const uploadId = await makeUpload(owner);
+        const upload = await t.db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirstOrThrow();
+        return t.db.transaction().execute(async (tx) => {
+          const code = await nextDossierCode(tx, agency, now);
+          const check = newCheckValue();
+          const { id } = await createDossier(
+            tx,
+            { code, check_value: check, procedure_version_id: version, receiving_agency_id: agency.id, applicant_account_id: owner, applicant: JSON.stringify({ name: 'X' }), channel: 'online', form_data: '{}', return_method: 'online', submitted_at: at, received_at: null, due_at: null, paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null },
+            { type: 'submitted', at: now, actor: 'applicant', actorId: owner, agencyId: null, payload: {} },
+          );
+          const doc = await tx.insertInto('dossier_documents').values({ dossier_id: id, requirement_code: 'to-khai', sha256: upload.sha256, filename: 'a.pdf', media_type: 'application/pdf', size: upload.size, source: 'upload', event_seq: 1 }).returning('id').executeTakeFirstOrThrow();
+          if (flags.refused) await appendEvent(tx, id, { type: 'refused', at: now, actor: 'desk', actorId: null, agencyId: agency.id, payload: { reasons: ['Không hợp lệ'] } });
+          if (flags.supplement) await appendEvent(tx, id, { type: 'supplement_requested', at: now, actor: 'desk', actorId: null, agencyId: agency.id, payload: { items: [{ requirement: 'to-khai', reason: 'mờ' }] }, set: { supplement_count: 1, paused_since: at } });
+          return { code, check, docId: doc.id, uploadId };
+        });
+      },
     };
     for (const caller of CALLERS) {
       const c = new TestClient(app, `10.9.0.${CALLERS.indexOf(caller) + 1}`);
@@ -192,7 +304,7 @@ describe('authorization matrix', () => {
 
   async function send(caller: Caller, r: Req) {
     const c = clients.get(caller)!;
-    const res = await c.request(r.method, r.url, r.body ?? (r.method === 'GET' ? undefined : {}));
+    const res = await c.request(r.method, r.url, r.body ?? (r.method === 'GET' ? undefined : {}), r.headers ?? {});
     // logout and logout-all end the session: log back in for the next case
     if (r.url.startsWith('/api/auth/logout') && caller !== 'anonymous') {
       const email = caller === 'citizen' ? 'citizen@matrix.vn' : caller === 'business' ? 'business@matrix.vn' : `${caller}@matrix.vn`;
@@ -205,13 +317,14 @@ describe('authorization matrix', () => {
   for (const [route, rule] of Object.entries(MATRIX)) {
     it(route, async () => {
       for (const caller of CALLERS) {
+        ctx.caller = caller;
         if (rule.kind === 'public') {
-          const res = await send(caller, rule.req(ctx));
+          const res = await send(caller, await rule.req(ctx));
           // a public route never refuses for lack of a session or a role (a login may refuse the credentials)
           const refused = res.statusCode === 403 || (res.statusCode === 401 && (res.json() as { reason?: string }).reason !== 'invalid_credentials');
           expect(refused, `${caller} on public ${route}: ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(false);
         } else if (rule.kind === 'self') {
-          const res = await send(caller, rule.req(ctx));
+          const res = await send(caller, await rule.req(ctx));
           const allowed = caller !== 'anonymous' && (rule.callers === undefined || rule.callers.includes(caller));
           if (caller === 'anonymous') expect(res.statusCode, `${caller} ${route}`).toBe(401);
           else if (allowed) expect(res.statusCode < 300, `${caller} ${route}: ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(true);
@@ -224,10 +337,19 @@ describe('authorization matrix', () => {
             else expect(denied(res.statusCode), `${caller} ${route} ${rel}: ${res.statusCode}`).toBe(true);
           }
         } else if (rule.kind === 'role') {
-          const res = await send(caller, rule.req(ctx));
+          const res = await send(caller, await rule.req(ctx));
           const allowed = (rule.roles as Caller[]).includes(caller);
           if (allowed) expect(res.statusCode < 300, `${caller} ${route}: ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(true);
           else expect(denied(res.statusCode), `${caller} ${route}: ${res.statusCode}`).toBe(true);
+        } else if (rule.kind === 'dossier') {
+          for (const target of DOSSIER_TARGETS) {
+            const res = await send(caller, await rule.req(ctx, target));
+            const asApplicant = rule.applicant && caller === 'citizen' && target.owner === 'own';
+            const asOfficer = (rule.roles as Caller[]).includes(caller) && IN_SUBTREE.includes(target.relation);
+            const label = `${caller} ${route} ${target.relation}/${target.owner}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+            if (asApplicant || asOfficer) expect(res.statusCode < 300, label).toBe(true);
+            else expect(denied(res.statusCode), label).toBe(true);
+          }
         } else {
           for (const rel of AGENCY_RELATIONS) {
             const res = await send(caller, await rule.req(ctx, rel));

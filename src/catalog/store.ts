@@ -571,3 +571,49 @@ export async function countCatalog(db: Db) {
     Number((await db.selectFrom(t).select((s) => s.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { agencies: await count('agencies'), procedures: await count('procedures'), versions: await count('procedure_versions'), groups: await count('procedure_groups') };
 }
+
+// ---------- used by intake ----------
+
+export interface VersionForIntake {
+  id: number;
+  nationalCode: string;
+  version: number;
+  name: string;
+  timeLimit: TimeLimit;
+  documents: ProcedureRecord['documents'];
+  formSchema: ProcedureRecord['formSchema'];
+  levels: string[];
+  agencyCodes: string[];
+}
+
+function presentVersionForIntake(r: { id: number; national_code: string; version: number; name: string; time_limit: string; content: string }): VersionForIntake {
+  const c = JSON.parse(r.content) as VersionContent;
+  return { id: r.id, nationalCode: r.national_code, version: r.version, name: r.name, timeLimit: JSON.parse(r.time_limit) as TimeLimit, documents: c.documents, formSchema: c.formSchema, levels: c.levels, agencyCodes: c.agencyCodes };
+}
+
+/** The version in force on `day`, or undefined when the procedure has none (repealed, not yet in force). */
+export async function findVersionInForce(db: Kysely<Database> | Transaction<Database>, nationalCode: string, day: string): Promise<VersionForIntake | undefined> {
+  const r = await db
+    .selectFrom('procedure_versions as pv')
+    .innerJoin('procedures as p', 'p.id', 'pv.procedure_id')
+    .select(['pv.id', 'p.national_code', 'pv.version', 'pv.name', 'pv.time_limit', 'pv.content'])
+    .where('p.national_code', '=', nationalCode)
+    .where((w) => inForce(w.ref('pv.id'), day))
+    .executeTakeFirst();
+  return r ? presentVersionForIntake(r) : undefined;
+}
+
+export async function getVersionById(db: Kysely<Database> | Transaction<Database>, id: number): Promise<VersionForIntake> {
+  const r = await db
+    .selectFrom('procedure_versions as pv')
+    .innerJoin('procedures as p', 'p.id', 'pv.procedure_id')
+    .select(['pv.id', 'p.national_code', 'pv.version', 'pv.name', 'pv.time_limit', 'pv.content'])
+    .where('pv.id', '=', id)
+    .executeTakeFirstOrThrow();
+  return presentVersionForIntake(r);
+}
+
+/** Whether an agency receives a procedure version: named explicitly, or (none named) at its level. */
+export function agencyHandles(v: VersionForIntake, agency: { code: string; level: string }): boolean {
+  return v.agencyCodes.length > 0 ? v.agencyCodes.includes(agency.code) : v.levels.includes(agency.level);
+}

@@ -198,7 +198,120 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+export interface BlobTable {
+  sha256: string;
+  size: number;
+  media_type: string;
+  created_at: string;
+}
+
+export interface UploadTable {
+  id: string;
+  owner_account_id: number;
+  sha256: string;
+  filename: string;
+  media_type: string;
+  size: number;
+  created_at: string;
+}
+
+/** The projection of a dossier's event log: written only by appendEvent, in the event's transaction. */
+export interface DossierTable {
+  id: Generated<number>;
+  code: string;
+  check_value: string;
+  procedure_version_id: number;
+  receiving_agency_id: number;
+  applicant_account_id: number | null;
+  /** JSON snapshot {name, citizenId?, taxCode?, address?, phone?, email?} at submission */
+  applicant: string;
+  channel: string;
+  status: string;
+  form_data: string;
+  return_method: string;
+  submitted_at: string;
+  received_at: string | null;
+  due_at: string | null;
+  paused_since: string | null;
+  supplement_count: number;
+  register_year: number | null;
+  register_no: number | null;
+  closed_at: string | null;
+  last_seq: number;
+  last_hash: string;
+  updated_at: string;
+}
+
+export interface DossierEventTable {
+  dossier_id: number;
+  seq: number;
+  type: string;
+  at: string;
+  actor_id: number | null;
+  agency_id: number | null;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DossierDocumentTable {
+  id: Generated<number>;
+  dossier_id: number;
+  requirement_code: string;
+  sha256: string | null;
+  filename: string | null;
+  media_type: string | null;
+  size: number | null;
+  /** upload (online) · scan (desk) · paper (checked at the desk, no scan) */
+  source: string;
+  event_seq: number;
+}
+
+export interface CounterTable {
+  agency_id: number;
+  day: string;
+  last: number;
+}
+
+export interface RegisterCounterTable {
+  agency_id: number;
+  year: number;
+  last: number;
+}
+
+export interface IdempotencyKeyTable {
+  account_id: number;
+  key: string;
+  request_hash: string;
+  dossier_id: number;
+  created_at: string;
+}
+
+export interface DraftTable {
+  owner_account_id: number;
+  procedure_code: string;
+  content: string;
+  updated_at: string;
+}
+
+export interface HolidayScheduleTable {
+  year: number;
+  schedule: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
 export interface Database {
+  blobs: BlobTable;
+  uploads: UploadTable;
+  dossiers: DossierTable;
+  dossier_events: DossierEventTable;
+  dossier_documents: DossierDocumentTable;
+  dossier_code_counters: CounterTable;
+  register_counters: RegisterCounterTable;
+  idempotency_keys: IdempotencyKeyTable;
+  drafts: DraftTable;
+  holiday_schedules: HolidayScheduleTable;
   accounts: AccountTable;
   delegations: DelegationTable;
   role_grants: RoleGrantTable;

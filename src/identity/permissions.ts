@@ -8,6 +8,7 @@ export const ACTIONS = [
   'applicant.search', 'applicant.read',
   'access_log.read',
   'workspace.enter',
+  'dossier.receive', 'dossier.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -23,6 +24,9 @@ export const ROLE_ACTIONS: Record<Action, readonly Role[]> = {
   'applicant.read': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'system_admin'],
   'access_log.read': ['supervisor', 'system_admin'],
   'workspace.enter': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'agency_admin', 'system_admin'],
+  // the one-stop desk receives, requests supplements, refuses, keeps the register
+  'dossier.receive': ['desk_officer'],
+  'dossier.read': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
 };
 
 /** A grant as the permission check sees it: role and the materialised path of its agency. */

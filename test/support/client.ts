@@ -17,7 +17,7 @@ export class TestClient {
         ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
         ...headers,
       },
-      ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+      ...(body !== undefined ? { payload: body as string } : {}),
     });
     const set = res.cookies.find((c) => c.name === 'motcua_session');
     // a cleared cookie comes back empty, expiring in 1970 (the app's own clock may be anywhere)

@@ -1,0 +1,39 @@
+// Uploaded files for dossiers: PDF, JPEG or PNG only, recognised by their content (not their
+// name), within a size limit, never empty. Refused files leave nothing stored.
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { fileTypeFromFile } from 'file-type';
+import type { Db } from '../db/connect.js';
+import { Invalid } from '../lib/errors.js';
+import type { BlobStore } from './blob-store.js';
+
+export const ACCEPTED_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+
+export interface Upload {
+  id: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+}
+
+export async function acceptUpload(db: Db, store: BlobStore, ownerId: number, filename: string, source: Readable, maxBytes: number, now: Date): Promise<Upload> {
+  const staged = await store.stage(source, maxBytes);
+  try {
+    if (staged.truncated) throw new Invalid(`the file is larger than ${Math.floor(maxBytes / 1_048_576)} MB`, 'file', undefined, 'file_too_large');
+    if (staged.size === 0) throw new Invalid('the file is empty', 'file', undefined, 'file_empty');
+    const detected = await fileTypeFromFile(staged.tempPath);
+    if (!detected || !(ACCEPTED_MEDIA_TYPES as readonly string[]).includes(detected.mime)) {
+      throw new Invalid(`only PDF, JPEG or PNG files are accepted (this file is ${detected?.mime ?? 'of an unknown type'}, whatever its name)`, 'file', undefined, 'file_type');
+    }
+    await store.commit(staged);
+    const upload: Upload = { id: randomUUID(), filename: filename.slice(0, 200), mediaType: detected.mime, size: staged.size, sha256: staged.sha256 };
+    const at = now.toISOString();
+    await db.insertInto('blobs').values({ sha256: upload.sha256, size: upload.size, media_type: upload.mediaType, created_at: at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await db.insertInto('uploads').values({ id: upload.id, owner_account_id: ownerId, sha256: upload.sha256, filename: upload.filename, media_type: upload.mediaType, size: upload.size, created_at: at }).execute();
+    return upload;
+  } catch (err) {
+    store.discard(staged);
+    throw err;
+  }
+}

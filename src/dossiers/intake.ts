@@ -1,0 +1,293 @@
+// Intake commands: online submission, the desk's three outcomes (receipt, supplement request,
+// refusal) for online and paper dossiers, the applicant's supplement and withdrawal. Each is
+// one transaction ending in appendEvent/createDossier; notifications go to the mail outbox
+// in the same transaction.
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { agencyHandles, findVersionInForce, getVersionById, type VersionForIntake } from '../catalog/store.js';
+import type { TimeLimit } from '../catalog/schemas.js';
+import type { Db } from '../db/connect.js';
+import type { Database } from '../db/types.js';
+import { vnDate } from '../lib/dates.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../lib/errors.js';
+import { can, type Actor } from '../identity/permissions.js';
+import { enqueueMail } from '../notify/mail-outbox.js';
+import { newCheckValue, nextDossierCode, nextRegisterNumber } from './dossier-code.js';
+import { appendEvent, createDossier } from './event-log.js';
+import { type FieldError, type Language, validateForm } from './form-validation.js';
+import { PUBLIC_STATUS, type DossierStatus } from './lifecycle.js';
+
+type Tx = Transaction<Database>;
+
+export interface DueDates {
+  dueDate(receivedAt: Date, limit: TimeLimit): Date;
+}
+
+export interface IntakeDeps {
+  db: Db;
+  dueDates: DueDates;
+  publicUrl: string;
+}
+
+export const CHANNELS = ['online', 'in_person', 'post'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const RETURN_METHODS = ['desk', 'post', 'online'] as const;
+
+export interface ApplicantSnapshot {
+  name: string;
+  citizenId?: string | null;
+  taxCode?: string | null;
+  address?: string | null;
+  phone?: string | null;
+  email?: string | null;
+}
+
+export interface DocumentInput {
+  requirement: string;
+  /** an upload id of the caller's; absent for a paper document checked at the desk */
+  upload?: string;
+}
+
+async function agencyByCode(tx: Tx | Db, code: string) {
+  const a = await tx.selectFrom('agencies').select(['id', 'code', 'level', 'path', 'name', 'has_one_stop_desk']).where('code', '=', code).executeTakeFirst();
+  if (!a) throw new Invalid(`agency ${code} not found`, 'agency');
+  return a;
+}
+
+async function versionInForce(tx: Tx | Db, nationalCode: string, now: Date): Promise<VersionForIntake> {
+  const v = await findVersionInForce(tx, nationalCode, vnDate(now));
+  if (!v) throw new Invalid(`procedure ${nationalCode} is not in force today: there is no version of it to apply under`, 'procedure', undefined, 'procedure_not_in_force');
+  return v;
+}
+
+function checkForm(v: VersionForIntake, form: unknown, lang: Language): void {
+  const errors: FieldError[] = validateForm(v.id, v.formSchema, form, lang);
+  if (errors.length) throw new Invalid(lang === 'vi' ? 'Biểu mẫu có lỗi' : 'The form has errors', errors[0]!.field, errors, 'form_invalid');
+}
+
+/** Every document must answer a requirement of the procedure; mandatory ones must all be there. */
+function checkDocuments(v: VersionForIntake, docs: DocumentInput[], requireUploads: boolean): void {
+  const known = new Set(v.documents.map((d) => d.code));
+  for (const d of docs) if (!known.has(d.requirement)) throw new Invalid(`document ${d.requirement} is not a requirement of this procedure`, 'documents');
+  const present = new Set(docs.filter((d) => !requireUploads || d.upload).map((d) => d.requirement));
+  const missing = v.documents.filter((d) => d.mandatory && !present.has(d.code));
+  if (missing.length) throw new Invalid(`missing required documents: ${missing.map((d) => d.name).join('; ')}`, 'documents', missing.map((d) => ({ field: `documents.${d.code}`, message: d.name })), 'documents_missing');
+}
+
+async function attachDocuments(tx: Tx, dossierId: number, seq: number, ownerId: number | null, docs: DocumentInput[], source: 'upload' | 'scan'): Promise<void> {
+  for (const d of docs) {
+    if (!d.upload) {
+      await tx.insertInto('dossier_documents').values({ dossier_id: dossierId, requirement_code: d.requirement, sha256: null, filename: null, media_type: null, size: null, source: 'paper', event_seq: seq }).execute();
+      continue;
+    }
+    const u = await tx.selectFrom('uploads').selectAll().where('id', '=', d.upload).executeTakeFirst();
+    if (!u || (ownerId !== null && u.owner_account_id !== ownerId)) throw new Invalid(`upload ${d.upload} not found`, 'documents');
+    await tx.insertInto('dossier_documents').values({ dossier_id: dossierId, requirement_code: d.requirement, sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source, event_seq: seq }).execute();
+  }
+}
+
+function statusMail(to: string, code: string, procedure: string, status: DossierStatus, publicUrl: string, extra = '') {
+  const s = PUBLIC_STATUS[status];
+  return {
+    to,
+    subject: `Hồ sơ ${code}: ${s.vi}`,
+    text: `Hồ sơ ${code} (${procedure}) đã chuyển sang trạng thái: ${s.vi}.${extra}\nTheo dõi hồ sơ: ${publicUrl}/ho-so/${code}\n\n— Dossier ${code}: ${s.en}.`,
+  };
+}
+
+const hashRequest = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+export interface OnlineSubmission {
+  procedure: string;
+  agency: string;
+  form: Record<string, unknown>;
+  documents: DocumentInput[];
+  returnMethod: (typeof RETURN_METHODS)[number];
+}
+
+/**
+ * An applicant's online submission. Idempotent by key: a retried or double-clicked request
+ * returns the dossier the first one created (a different body with the same key is refused).
+ */
+export async function submitOnline(deps: IntakeDeps, actor: Actor, input: OnlineSubmission, idempotencyKey: string, now: Date, lang: Language): Promise<{ id: number; code: string; created: boolean }> {
+  const { db } = deps;
+  const applicantId = actor.actingFor ?? actor.accountId;
+  const requestHash = hashRequest(input);
+  const previous = await db.selectFrom('idempotency_keys as k').innerJoin('dossiers as d', 'd.id', 'k.dossier_id').select(['k.request_hash', 'd.id', 'd.code']).where('k.account_id', '=', applicantId).where('k.key', '=', idempotencyKey).executeTakeFirst();
+  if (previous) {
+    if (previous.request_hash !== requestHash) throw new Conflict('this Idempotency-Key was used for a different submission', { reason: 'idempotency_mismatch' });
+    return { id: previous.id, code: previous.code, created: false };
+  }
+  const v = await versionInForce(db, input.procedure, now);
+  const agency = await agencyByCode(db, input.agency);
+  if (!agencyHandles(v, agency) || agency.has_one_stop_desk !== 1) throw new Invalid(`${agency.name} does not receive this procedure`, 'agency');
+  checkForm(v, input.form, lang);
+  checkDocuments(v, input.documents, true);
+  const applicant = await db.selectFrom('accounts').selectAll().where('id', '=', applicantId).executeTakeFirstOrThrow();
+  const snapshot: ApplicantSnapshot = { name: applicant.full_name, citizenId: applicant.citizen_id, taxCode: applicant.tax_code, address: applicant.address, phone: applicant.phone, email: applicant.email };
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const code = await nextDossierCode(tx, agency, now);
+      const { id } = await createDossier(
+        tx,
+        {
+          code, check_value: newCheckValue(), procedure_version_id: v.id, receiving_agency_id: agency.id, applicant_account_id: applicantId, applicant: JSON.stringify(snapshot),
+          channel: 'online', form_data: JSON.stringify(input.form), return_method: input.returnMethod, submitted_at: now.toISOString(), received_at: null, due_at: null,
+          paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null,
+        },
+        { type: 'submitted', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { channel: 'online', procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), onBehalfOf: actor.actingFor } },
+      );
+      await attachDocuments(tx, id, 1, applicantId === actor.accountId ? actor.accountId : null, input.documents, 'upload');
+      await tx.insertInto('idempotency_keys').values({ account_id: applicantId, key: idempotencyKey, request_hash: requestHash, dossier_id: id, created_at: now.toISOString() }).execute();
+      await tx.deleteFrom('drafts').where('owner_account_id', '=', applicantId).where('procedure_code', '=', v.nationalCode).execute();
+      await enqueueMail(tx, statusMail(applicant.email, code, v.name, 'submitted', deps.publicUrl), now);
+      return { id, code, created: true };
+    });
+  } catch (err) {
+    // the same key raced in from a second request: answer with the dossier it created
+    const raced = await db.selectFrom('idempotency_keys as k').innerJoin('dossiers as d', 'd.id', 'k.dossier_id').select(['k.request_hash', 'd.id', 'd.code']).where('k.account_id', '=', applicantId).where('k.key', '=', idempotencyKey).executeTakeFirst();
+    if (raced && raced.request_hash === requestHash) return { id: raced.id, code: raced.code, created: false };
+    throw err;
+  }
+}
+
+/** The dossier as the desk sees it, if the desk officer's scope covers its receiving agency. */
+async function dossierForDesk(tx: Tx | Db, actor: Actor, code: string) {
+  const d = await tx
+    .selectFrom('dossiers as d')
+    .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
+    .select(['d.id', 'd.code', 'd.status', 'd.procedure_version_id', 'd.applicant', 'd.receiving_agency_id', 'd.supplement_count', 'd.paused_since', 'a.path', 'a.code as agency_code'])
+    .where('d.code', '=', code)
+    .executeTakeFirst();
+  if (!d || !can(actor, 'dossier.receive', { agencyPath: d.path })) throw new NotFound(`dossier ${code} not found`);
+  return d;
+}
+
+export interface SupplementItem {
+  requirement: string;
+  reason: string;
+}
+
+/** Items of a supplement request must be required documents of the procedure: no extra papers ("giấy phép con"). */
+function checkSupplementItems(v: VersionForIntake, items: SupplementItem[]): void {
+  const known = new Set(v.documents.map((d) => d.code));
+  items.forEach((it, i) => {
+    if (!known.has(it.requirement)) throw new Invalid(`item ${i + 1}: only documents the procedure requires may be requested (${it.requirement} is not one)`, `items.${i}.requirement`, undefined, 'not_a_requirement');
+  });
+}
+
+export type DeskOutcome =
+  | { outcome: 'receive' }
+  | { outcome: 'supplement'; items: SupplementItem[] }
+  | { outcome: 'refuse'; reasons: string[] };
+
+async function applyOutcome(deps: IntakeDeps, tx: Tx, actor: Actor, d: { id: number; code: string; receiving_agency_id: number; supplement_count: number; paused_since: string | null; applicant: string }, v: VersionForIntake, o: DeskOutcome, now: Date) {
+  const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
+  const base = { at: now, actor: 'desk' as const, actorId: actor.accountId, agencyId: d.receiving_agency_id };
+  let status: DossierStatus;
+  if (o.outcome === 'receive') {
+    // the time limit runs from the receipt of the complete dossier (it restarts after a supplement)
+    const due = deps.dueDates.dueDate(now, v.timeLimit);
+    const year = Number(vnDate(now).slice(0, 4));
+    const registerNo = await nextRegisterNumber(tx, d.receiving_agency_id, year);
+    ({ status } = await appendEvent(tx, d.id, { ...base, type: 'received', payload: { dueAt: due.toISOString(), registerYear: year, registerNo, timeLimit: v.timeLimit }, set: { received_at: now.toISOString(), due_at: due.toISOString(), paused_since: null, register_year: year, register_no: registerNo } }));
+  } else if (o.outcome === 'supplement') {
+    checkSupplementItems(v, o.items);
+    if (d.supplement_count >= 1) throw new Conflict('a supplement request must list everything missing in one go: this dossier already had one', { reason: 'second_supplement' });
+    ({ status } = await appendEvent(tx, d.id, { ...base, type: 'supplement_requested', payload: { items: o.items }, set: { paused_since: now.toISOString(), supplement_count: d.supplement_count + 1 } }));
+  } else {
+    ({ status } = await appendEvent(tx, d.id, { ...base, type: 'refused', payload: { reasons: o.reasons }, set: { closed_at: now.toISOString() } }));
+  }
+  if (applicant.email) {
+    const extra = o.outcome === 'supplement' ? `\nCần bổ sung: ${o.items.map((i) => `${v.documents.find((x) => x.code === i.requirement)?.name ?? i.requirement} (${i.reason})`).join('; ')}` : o.outcome === 'refuse' ? `\nLý do: ${o.reasons.join('; ')}` : '';
+    await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl, extra), now);
+  }
+  return status;
+}
+
+/** The desk decides on a submitted (online, or supplemented) dossier. */
+export async function deskDecide(deps: IntakeDeps, actor: Actor, code: string, o: DeskOutcome, now: Date): Promise<DossierStatus> {
+  return deps.db.transaction().execute(async (tx) => {
+    const d = await dossierForDesk(tx, actor, code);
+    const v = await getVersionById(tx, d.procedure_version_id);
+    return applyOutcome(deps, tx, actor, d, v, o, now);
+  });
+}
+
+export interface DeskIntake {
+  channel: 'in_person' | 'post';
+  procedure: string;
+  agency: string;
+  applicant: { accountId: number } | ApplicantSnapshot;
+  form: Record<string, unknown>;
+  documents: DocumentInput[];
+  returnMethod: (typeof RETURN_METHODS)[number];
+  decision: DeskOutcome;
+}
+
+/** A paper dossier registered at the desk (in person or by post), with its outcome. */
+export async function registerAtDesk(deps: IntakeDeps, actor: Actor, input: DeskIntake, now: Date, lang: Language): Promise<{ id: number; code: string; status: DossierStatus }> {
+  const { db } = deps;
+  const agency = await agencyByCode(db, input.agency);
+  if (!can(actor, 'dossier.receive', { agencyPath: agency.path })) throw new Forbidden(`you do not receive dossiers for ${agency.name}`, { field: 'agency' });
+  const v = await versionInForce(db, input.procedure, now);
+  // "outside our competence" is a reason to refuse, so a refusal is recorded whatever the agency
+  if (input.decision.outcome !== 'refuse' && !agencyHandles(v, agency)) throw new Invalid(`${agency.name} does not receive this procedure`, 'agency');
+  // a refused or incomplete dossier is recorded as it is; a received one must be complete and valid
+  if (input.decision.outcome === 'receive') {
+    checkForm(v, input.form, lang);
+    checkDocuments(v, input.documents, false);
+  }
+  let applicantId: number | null = null;
+  let snapshot: ApplicantSnapshot;
+  if ('accountId' in input.applicant) {
+    const a = await db.selectFrom('accounts').selectAll().where('id', '=', input.applicant.accountId).where('kind', 'in', ['citizen', 'business']).executeTakeFirst();
+    if (!a) throw new Invalid('applicant account not found', 'applicant');
+    applicantId = a.id;
+    snapshot = { name: a.full_name, citizenId: a.citizen_id, taxCode: a.tax_code, address: a.address, phone: a.phone, email: a.email };
+  } else snapshot = input.applicant;
+  return db.transaction().execute(async (tx) => {
+    const code = await nextDossierCode(tx, agency, now);
+    const { id } = await createDossier(
+      tx,
+      {
+        code, check_value: newCheckValue(), procedure_version_id: v.id, receiving_agency_id: agency.id, applicant_account_id: applicantId, applicant: JSON.stringify(snapshot),
+        channel: input.channel, form_data: JSON.stringify(input.form), return_method: input.returnMethod, submitted_at: now.toISOString(), received_at: null, due_at: null,
+        paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null,
+      },
+      { type: 'submitted', at: now, actor: 'desk', actorId: actor.accountId, agencyId: agency.id, payload: { channel: input.channel, procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), registeredBy: actor.accountId } },
+    );
+    await attachDocuments(tx, id, 1, null, input.documents, 'scan');
+    const status = await applyOutcome(deps, tx, actor, { id, code, receiving_agency_id: agency.id, supplement_count: 0, paused_since: null, applicant: JSON.stringify(snapshot) }, v, input.decision, now);
+    return { id, code, status };
+  });
+}
+
+/** The applicant answers a supplement request with the missing documents; the desk checks it again. */
+export async function provideSupplement(deps: IntakeDeps, actor: Actor, code: string, documents: DocumentInput[], now: Date): Promise<DossierStatus> {
+  return deps.db.transaction().execute(async (tx) => {
+    const d = await ownDossier(tx, actor, code);
+    const v = await getVersionById(tx, d.procedure_version_id);
+    checkDocuments({ ...v, documents: v.documents.map((x) => ({ ...x, mandatory: false })) }, documents, true);
+    if (documents.length === 0) throw new Invalid('attach the documents that were asked for', 'documents');
+    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since }, set: { paused_since: null } });
+    await attachDocuments(tx, d.id, seq, actor.actingFor ?? actor.accountId, documents, 'upload');
+    return status;
+  });
+}
+
+export async function withdraw(deps: IntakeDeps, actor: Actor, code: string, reason: string, now: Date): Promise<DossierStatus> {
+  return deps.db.transaction().execute(async (tx) => {
+    const d = await ownDossier(tx, actor, code);
+    const { status } = await appendEvent(tx, d.id, { type: 'withdrawn', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { reason }, set: { closed_at: now.toISOString() } });
+    return status;
+  });
+}
+
+/** A dossier of the actor's (or of the business it acts for); anyone else's is "not found". */
+export async function ownDossier(tx: Tx | Db, actor: Actor, code: string) {
+  const d = await tx.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst();
+  const owner = actor.actingFor ?? actor.accountId;
+  if (!d || d.applicant_account_id !== owner) throw new NotFound(`dossier ${code} not found`);
+  return d;
+}

@@ -1,0 +1,121 @@
+// TypeBox schemas of dossier requests and responses.
+import Type, { type Static } from 'typebox';
+import { TimeLimit } from '../catalog/schemas.js';
+
+const Requirement = Type.String({ pattern: '^[a-z0-9-]{1,60}$' });
+const UploadId = Type.String({ pattern: '^[0-9a-f-]{36}$' });
+export const DossierCode = Type.String({ pattern: '^[A-Z0-9.]{3,40}-[0-9]{6}-[0-9]{4,6}$' });
+const ReturnMethod = Type.Enum(['desk', 'post', 'online']);
+
+export const DocumentInput = Type.Object({ requirement: Requirement, upload: Type.Optional(UploadId) }, { additionalProperties: false });
+
+export const SubmitRequest = Type.Object(
+  {
+    procedure: Type.String({ pattern: '^[0-9A-Z.-]{3,40}$' }),
+    agency: Type.String({ pattern: '^[A-Z0-9.]{3,40}$' }),
+    form: Type.Record(Type.String(), Type.Unknown()),
+    documents: Type.Array(DocumentInput, { maxItems: 50 }),
+    returnMethod: ReturnMethod,
+  },
+  { additionalProperties: false },
+);
+export type SubmitRequest = Static<typeof SubmitRequest>;
+
+export const SubmitResponse = Type.Object({ code: Type.String(), created: Type.Boolean() });
+
+export const UploadResponse = Type.Object({ id: Type.String(), filename: Type.String(), mediaType: Type.String(), size: Type.Integer(), sha256: Type.String() });
+
+const SupplementItem = Type.Object({ requirement: Requirement, reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false });
+export const DeskDecision = Type.Union([
+  Type.Object({ outcome: Type.Literal('receive') }, { additionalProperties: false }),
+  Type.Object({ outcome: Type.Literal('supplement'), items: Type.Array(SupplementItem, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }),
+  Type.Object({ outcome: Type.Literal('refuse'), reasons: Type.Array(Type.String({ minLength: 3, maxLength: 1000 }), { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
+]);
+
+const ApplicantSnapshot = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    citizenId: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
+    taxCode: Type.Optional(Type.String({ pattern: '^[0-9]{10}(-[0-9]{3})?$' })),
+    address: Type.Optional(Type.String({ maxLength: 500 })),
+    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 .-]{8,20}$' })),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DeskIntakeRequest = Type.Object(
+  {
+    channel: Type.Enum(['in_person', 'post']),
+    procedure: Type.String({ pattern: '^[0-9A-Z.-]{3,40}$' }),
+    agency: Type.String({ pattern: '^[A-Z0-9.]{3,40}$' }),
+    applicant: Type.Union([Type.Object({ accountId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }), ApplicantSnapshot]),
+    form: Type.Record(Type.String(), Type.Unknown()),
+    documents: Type.Array(DocumentInput, { maxItems: 50 }),
+    returnMethod: ReturnMethod,
+    decision: DeskDecision,
+  },
+  { additionalProperties: false },
+);
+
+export const DossierEvent = Type.Object({ seq: Type.Integer(), type: Type.String(), at: Type.String(), actorName: Type.Union([Type.String(), Type.Null()]), agencyName: Type.Union([Type.String(), Type.Null()]), payload: Type.Unknown() });
+
+export const DossierDocument = Type.Object({ id: Type.Integer(), requirement: Type.String(), name: Type.String(), filename: Type.Union([Type.String(), Type.Null()]), mediaType: Type.Union([Type.String(), Type.Null()]), size: Type.Union([Type.Integer(), Type.Null()]), source: Type.String() });
+
+export const DossierSummary = Type.Object({
+  code: Type.String(),
+  procedureCode: Type.String(),
+  procedureName: Type.String(),
+  agencyCode: Type.String(),
+  agencyName: Type.String(),
+  applicantName: Type.String(),
+  channel: Type.String(),
+  status: Type.String(),
+  publicStatus: Type.String(),
+  submittedAt: Type.String(),
+  receivedAt: Type.Union([Type.String(), Type.Null()]),
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type DossierSummary = Static<typeof DossierSummary>;
+export const DossierList = Type.Object({ items: Type.Array(DossierSummary) });
+
+export const DossierDetail = Type.Object({
+  ...DossierSummary.properties,
+  checkValue: Type.String(),
+  procedureVersion: Type.Integer(),
+  timeLimit: TimeLimit,
+  applicant: Type.Record(Type.String(), Type.Unknown()),
+  form: Type.Record(Type.String(), Type.Unknown()),
+  returnMethod: Type.String(),
+  registerNo: Type.Union([Type.Integer(), Type.Null()]),
+  supplementCount: Type.Integer(),
+  documents: Type.Array(DossierDocument),
+  events: Type.Array(DossierEvent),
+  /** what the applicant is asked to add, while a supplement request is open */
+  openSupplement: Type.Union([Type.Array(Type.Object({ requirement: Type.String(), name: Type.String(), reason: Type.String() })), Type.Null()]),
+});
+export type DossierDetail = Static<typeof DossierDetail>;
+
+export const PublicLookup = Type.Object({
+  code: Type.String(),
+  procedureName: Type.String(),
+  agencyName: Type.String(),
+  publicStatus: Type.String(),
+  publicStatusEn: Type.String(),
+  receivedAt: Type.Union([Type.String(), Type.Null()]),
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const RegisterRow = Type.Object({
+  registerNo: Type.Integer(),
+  code: Type.String(),
+  procedureName: Type.String(),
+  applicantName: Type.String(),
+  applicantContact: Type.String(),
+  agencyName: Type.String(),
+  receivedAt: Type.String(),
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  note: Type.String(),
+});
+export const Register = Type.Object({ agency: Type.String(), year: Type.Integer(), items: Type.Array(RegisterRow) });
