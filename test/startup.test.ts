@@ -76,7 +76,7 @@ describe.each(ENGINES)('serve on %s', (engine) => {
     try {
       const good = path.join(dir, 'good.json');
       fs.writeFileSync(good, JSON.stringify(smallCatalog()));
-      const ok = await runCli(['import-catalog', good], { ...t.env, SEED: 'false' });
+      const ok = await runCli(['import-catalog', good], { ...t.env, SEED: 'none' });
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toContain('5 new procedure versions');
       const bad = smallCatalog();
@@ -120,7 +120,7 @@ describe('start-up errors', () => {
       [{ PORT: 'abc' }, /PORT must be an integer/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
       [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
-      [{ SEED: 'maybe' }, /SEED must be true or false/],
+      [{ SEED: 'maybe' }, /SEED must be demo, catalog or none/],
     ] as const) {
       const r = await runCli(['serve'], { DATA_DIR: tmp(), ...env });
       expect(r.code).toBe(1);
