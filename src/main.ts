@@ -7,6 +7,7 @@ import { MailWorker, createTransport } from './notify/mail-outbox.js';
 import { exportCatalog } from './catalog/import-catalog.js';
 import { countCatalog } from './catalog/store.js';
 import { loadConfig } from './config.js';
+import { verifyChains } from './dossiers/event-log.js';
 import { vnDate } from './lib/dates.js';
 import { StartupError } from './lib/startup-error.js';
 import { importCatalogFile, openConfiguredDatabase, seedIfEmpty } from './system.js';
@@ -16,7 +17,8 @@ const USAGE = `usage: motcua <command>
   migrate                   apply new database migrations and exit
   seed                      load the reference city (and, unless SEED=catalog, demo accounts) into an empty database
   import-catalog FILE       import a catalog JSON file (validated; all or nothing)
-  export-catalog [FILE]     write the whole catalog as JSON (stdout by default)`;
+  export-catalog [FILE]     write the whole catalog as JSON (stdout by default)
+  verify-log                recompute every dossier's event hash chain; exit 1 on the first broken link of any`;
 
 async function serve(): Promise<void> {
   const started = performance.now();
@@ -99,6 +101,15 @@ async function run(argv: string[]): Promise<void> {
     await db.destroy();
     if (args[0]) fs.writeFileSync(args[0], json);
     else process.stdout.write(json);
+    return;
+  }
+  if (command === 'verify-log') {
+    const db = await openConfiguredDatabase(config);
+    const report = await verifyChains(db);
+    await db.destroy();
+    for (const p of report.problems) console.error(`broken: dossier ${p.code} at event ${p.seq}: ${p.problem}`);
+    console.log(`${report.dossiers} dossiers, ${report.events} events checked; ${report.problems.length} broken chain(s)`);
+    if (report.problems.length) process.exitCode = 1;
     return;
   }
   throw new StartupError(`unknown command "${command}"\n${USAGE}`);
