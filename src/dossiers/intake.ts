@@ -280,6 +280,9 @@ export async function withdraw(deps: IntakeDeps, actor: Actor, code: string, rea
   return deps.db.transaction().execute(async (tx) => {
     const d = await ownDossier(tx, actor, code);
     const { status } = await appendEvent(tx, d.id, { type: 'withdrawn', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { reason }, set: { closed_at: now.toISOString() } });
+    const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
+    const v = await getVersionById(tx, d.procedure_version_id);
+    if (applicant.email) await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl), now);
     return status;
   });
 }
