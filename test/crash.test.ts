@@ -36,7 +36,7 @@ describe.each(ENGINES)('SIGKILL during submissions on %s', (engine) => {
     const first = await serve(env);
     const s = await session(first.url, 'an.nguyen@demo.motcua.vn');
     const form = new FormData();
-    form.append('file', new Blob([tinyPdf()], { type: 'application/pdf' }), 'to-khai.pdf');
+    form.append('file', new Blob([new Uint8Array(tinyPdf())], { type: 'application/pdf' }), 'to-khai.pdf');
     const up = await fetch(`${first.url}/api/uploads`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, body: form });
     expect(up.status).toBe(201);
     const uploadId = ((await up.json()) as { id: string }).id;
