@@ -1,7 +1,6 @@
 // HTTP routes of dossiers: uploads, drafts, online submission and tracking for applicants;
 // intake, decisions, forms and the register for the desk; the public look-up.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
 import Type from 'typebox';
 import type { Clock } from '../app.js';
@@ -221,6 +220,8 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
     if (!agency || !can(actor, 'dossier.receive', { agencyPath: agency.path })) throw new NotFound(`agency ${req.query.agency} not found`);
     const items = await registerRows(db, agency.id, req.query.year);
     if (req.query.format !== 'xlsx') return { agency: agency.name, year: req.query.year, items };
+    // loaded on first use: a large library only the register export needs
+    const { default: ExcelJS } = await import('exceljs');
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet(`Sổ ${req.query.year}`, { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true } });
     sheet.addRow([`SỔ THEO DÕI HỒ SƠ — ${agency.name} — năm ${req.query.year}`]);

@@ -222,6 +222,22 @@ describe('dossiers (browser)', () => {
     await settled(dp);
     await expect(dp.getByRole('link', { name: code }).count()).resolves.toBe(0);
 
+    // The register lists the received dossier; paper intake opens accessibly.
+    await dp.getByRole('link', { name: 'Sổ theo dõi hồ sơ' }).click();
+    await dp.getByRole('heading', { level: 1, name: 'Sổ theo dõi hồ sơ' }).waitFor();
+    await dp.getByLabel('Cơ quan tiếp nhận').selectOption({ label: WARD });
+    await dp.getByRole('button', { name: 'Xem sổ' }).click();
+    await dp.getByRole('link', { name: code }).waitFor();
+    expect(await dp.getByRole('link', { name: 'Xuất Excel' }).getAttribute('href')).toMatch(/format=xlsx/);
+    await expectNoSeriousAxeViolations(dp, 'register');
+    await dp.goto(`${server!.url}/can-bo/tiep-nhan`);
+    await dp.getByRole('heading', { level: 1, name: 'Tiếp nhận hồ sơ giấy' }).waitFor();
+    await dp.getByLabel('Thủ tục hành chính').fill('khai sinh');
+    await dp.getByRole('button', { name: /Đăng ký khai sinh/ }).first().click();
+    await dp.locator('[name="treHoTen"]').waitFor();
+    await settled(dp);
+    await expectNoSeriousAxeViolations(dp, 'desk intake');
+
     // The citizen sees the new status and the due date.
     await page.goto(`${server!.url}/ho-so/${code}`);
     await page.locator('main').getByText('Mới tiếp nhận').first().waitFor();

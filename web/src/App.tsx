@@ -21,6 +21,12 @@ const ResetPasswordPage = lazy(() => import('./account/ResetPasswordPage.js'));
 const ProfilePage = lazy(() => import('./account/ProfilePage.js'));
 const WorkspacePage = lazy(() => import('./workspace/WorkspacePage.js'));
 const OfficersPage = lazy(() => import('./admin/OfficersPage.js'));
+const MyDossiersPage = lazy(() => import('./dossiers/MyDossiersPage.js'));
+const DossierPage = lazy(() => import('./dossiers/DossierPage.js'));
+const LookupPage = lazy(() => import('./dossiers/LookupPage.js'));
+const DeskDossierPage = lazy(() => import('./workspace/DeskDossierPage.js'));
+const DeskIntakePage = lazy(() => import('./workspace/DeskIntakePage.js'));
+const DeskRegisterPage = lazy(() => import('./workspace/DeskRegisterPage.js'));
 
 const router = createBrowserRouter([
   {
@@ -40,7 +46,13 @@ const router = createBrowserRouter([
       { path: 'quen-mat-khau', element: <ForgotPasswordPage /> },
       { path: 'dat-lai-mat-khau', element: <ResetPasswordPage /> },
       { path: 'ca-nhan', element: <ProfilePage /> },
+      { path: 'ho-so', element: <MyDossiersPage /> },
+      { path: 'ho-so/:code', element: <DossierPage /> },
+      { path: 'tra-cuu', element: <LookupPage /> },
       { path: 'can-bo', element: <WorkspacePage /> },
+      { path: 'can-bo/ho-so/:code', element: <DeskDossierPage /> },
+      { path: 'can-bo/tiep-nhan', element: <DeskIntakePage /> },
+      { path: 'can-bo/so-theo-doi', element: <DeskRegisterPage /> },
       { path: 'quan-tri/can-bo', element: <OfficersPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

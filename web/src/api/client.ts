@@ -21,7 +21,20 @@ import type {
   ProcedureSearchResult,
   ProcedureVersionList,
   SearchParams,
+  DeskDecision,
+  DeskIntake,
+  DossierDetail,
+  DossierList,
+  DraftBody,
+  DraftResponse,
+  PublicLookup,
+  RegisterBook,
+  SubmitBody,
+  SubmitResult,
+  UploadResult,
+  ApplicantList,
 } from './types.js';
+import { currentLanguage } from '../i18n/index.js';
 
 /** An error answered by the API ({error, message, field?, reason?, details?}) or a network failure (status 0). */
 export class ApiError extends Error {
@@ -59,16 +72,25 @@ function rememberSession(me: Me | null): Me | null {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+async function send(
+  method: Method,
+  path: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+  extra?: Record<string, string>,
+): Promise<Response> {
+  // Server messages (e.g. form errors) come in the interface language.
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLanguage(), ...extra };
+  // FormData: the browser sets multipart/form-data with its boundary itself.
+  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     return await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? null : isForm ? (body as FormData) : JSON.stringify(body),
       signal: signal ?? null,
     });
   } catch (err) {
@@ -87,17 +109,17 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, body.error ?? 'http_error', body.message ?? res.statusText, body.field, body.reason, body.details);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal, headers?: Record<string, string>): Promise<T> {
   // A state change before the session is known (e.g. a page opened from an e-mail
   // link while logged in): learn the CSRF token first.
   if (method !== 'GET' && csrfToken === undefined) await loadMe().catch(() => undefined);
-  let res = await send(method, path, body, signal);
+  let res = await send(method, path, body, signal, headers);
   if (res.status === 403 && method !== 'GET') {
     const err = await toError(res);
     if (err.reason !== 'csrf') throw err;
     // The session changed under us (new login in another tab): refresh the token once.
     await loadMe();
-    res = await send(method, path, body, signal);
+    res = await send(method, path, body, signal, headers);
   }
   if (!res.ok) throw await toError(res);
   if (res.status === 204 || res.status === 202) return undefined as T;
@@ -173,4 +195,39 @@ export const api = {
   createOfficer: (body: OfficerCreate) => request<Officer>('POST', '/api/admin/officers', body),
   addGrant: (officerId: number, body: GrantCreate) => request<Grant>('POST', `/api/admin/officers/${officerId}/grants`, body),
   revokeGrant: (grantId: number) => request<void>('DELETE', `/api/admin/grants/${grantId}`),
+
+  // Dossiers: uploads, drafts, online submission, tracking.
+  agenciesByLevel: (level: string, signal?: AbortSignal) => get<AgencyList>(`/api/agencies${query({ level })}`, signal),
+  upload: (file: File) => {
+    const fd = new FormData();
+    fd.append('file', file, file.name);
+    return request<UploadResult>('POST', '/api/uploads', fd);
+  },
+  draft: (procedure: string, signal?: AbortSignal) => get<DraftResponse>(`/api/me/drafts/${enc(procedure)}`, signal),
+  saveDraft: (procedure: string, body: DraftBody) => request<{ updatedAt: string }>('PUT', `/api/me/drafts/${enc(procedure)}`, body),
+  /** The same idempotency key on a retry returns the dossier created by the first attempt. */
+  submitDossier: (body: SubmitBody, idempotencyKey: string) =>
+    request<SubmitResult>('POST', '/api/dossiers', body, undefined, { 'idempotency-key': idempotencyKey }),
+  myDossiers: (signal?: AbortSignal) => get<DossierList>('/api/me/dossiers', signal),
+  dossier: (code: string, signal?: AbortSignal) => get<DossierDetail>(`/api/dossiers/${enc(code)}`, signal),
+  supplement: (code: string, documents: { requirement: string; upload: string }[]) =>
+    request<{ status: string }>('POST', `/api/me/dossiers/${enc(code)}/supplement`, { documents }),
+  withdraw: (code: string, reason: string) => request<{ status: string }>('POST', `/api/me/dossiers/${enc(code)}/withdraw`, { reason }),
+  lookup: (code: string, check: string, signal?: AbortSignal) => get<PublicLookup>(`/api/lookup${query({ code, check })}`, signal),
+
+  // The one-stop desk.
+  deskDossiers: (status: string, signal?: AbortSignal) => get<DossierList>(`/api/desk/dossiers${query({ status })}`, signal),
+  decide: (code: string, decision: DeskDecision) => request<{ status: string }>('POST', `/api/desk/dossiers/${enc(code)}/decision`, decision),
+  deskIntake: (body: DeskIntake) => request<{ code: string; status: string }>('POST', '/api/desk/intake', body),
+  searchApplicants: (q: string, purpose: string, signal?: AbortSignal) =>
+    get<ApplicantList>(`/api/admin/applicants${query({ q, purpose })}`, signal),
+  registerBook: (agency: string, year: number, signal?: AbortSignal) => get<RegisterBook>(`/api/desk/register${query({ agency, year })}`, signal),
+};
+
+/** Links (not fetched by script): PDFs, files, images. */
+export const links = {
+  form: (code: string, form: 'receipt' | 'supplement' | 'refusal') => `/api/dossiers/${enc(code)}/forms/${form}`,
+  document: (code: string, id: number) => `/api/dossiers/${enc(code)}/documents/${id}`,
+  qr: (code: string, check: string) => `/api/lookup/qr${query({ code, check })}`,
+  registerXlsx: (agency: string, year: number) => `/api/desk/register${query({ agency, year, format: 'xlsx' })}`,
 };

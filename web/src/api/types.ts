@@ -86,3 +86,53 @@ export type OfficerList = Static<typeof OfficerListSchema>;
 /** Kept in the order of src/identity/schemas.ts ROLES (a value import would pull server code into the bundle). */
 export const ROLES: readonly Role[] = ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'agency_admin', 'system_admin'];
 export const ADMIN_ROLES: readonly Role[] = ['agency_admin', 'system_admin'];
+
+// Dossiers: submission, tracking, the desk.
+import type {
+  DossierDetail as DossierDetailSchema,
+  DossierList as DossierListSchema,
+  DossierSummary as DossierSummarySchema,
+  DossierEvent as DossierEventSchema,
+  DossierDocument as DossierDocumentSchema,
+  PublicLookup as PublicLookupSchema,
+  Register as RegisterSchema,
+  RegisterRow as RegisterRowSchema,
+  SubmitRequest as SubmitRequestSchema,
+  SubmitResponse as SubmitResponseSchema,
+  UploadResponse as UploadResponseSchema,
+  DeskDecision as DeskDecisionSchema,
+  DeskIntakeRequest as DeskIntakeRequestSchema,
+  DocumentInput as DocumentInputSchema,
+} from '../../../src/dossiers/schemas.js';
+import type { ApplicantList as ApplicantListSchema } from '../../../src/identity/schemas.js';
+
+export type DossierDetail = Static<typeof DossierDetailSchema>;
+export type DossierList = Static<typeof DossierListSchema>;
+export type DossierSummary = Static<typeof DossierSummarySchema>;
+export type DossierEvent = Static<typeof DossierEventSchema>;
+export type DossierDocument = Static<typeof DossierDocumentSchema>;
+export type PublicLookup = Static<typeof PublicLookupSchema>;
+export type RegisterBook = Static<typeof RegisterSchema>;
+export type RegisterRow = Static<typeof RegisterRowSchema>;
+export type SubmitBody = Static<typeof SubmitRequestSchema>;
+export type SubmitResult = Static<typeof SubmitResponseSchema>;
+export type UploadResult = Static<typeof UploadResponseSchema>;
+export type DeskDecision = Static<typeof DeskDecisionSchema>;
+export type DeskIntake = Static<typeof DeskIntakeRequestSchema>;
+export type DocumentInput = Static<typeof DocumentInputSchema>;
+export type ApplicantList = Static<typeof ApplicantListSchema>;
+export type ReturnMethod = SubmitBody['returnMethod'];
+export const RETURN_METHODS: readonly ReturnMethod[] = ['online', 'desk', 'post'];
+export const OPEN_STATUSES: readonly string[] = ['submitted', 'received', 'supplement_requested'];
+
+/** A saved draft of an online submission (PUT/GET /api/me/drafts/:procedure). */
+export interface DraftBody {
+  agency?: string;
+  form: Record<string, unknown>;
+  documents: DocumentInput[];
+  returnMethod?: string;
+}
+export interface DraftResponse {
+  draft: DraftBody | null;
+  updatedAt: string | null;
+}

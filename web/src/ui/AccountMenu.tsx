@@ -78,6 +78,11 @@ export function AccountMenu() {
           <li>
             <NavLink to="/ca-nhan">{t('account.profile')}</NavLink>
           </li>
+          {!isOfficer(m) && (
+            <li>
+              <NavLink to="/ho-so">{t('account.myDossiers')}</NavLink>
+            </li>
+          )}
           {isOfficer(m) && (
             <li>
               <NavLink to="/can-bo">{t('account.workspace')}</NavLink>

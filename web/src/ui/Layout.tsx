@@ -63,6 +63,9 @@ export function Layout() {
             <li>
               <NavLink to="/lien-thong">{t('nav.groups')}</NavLink>
             </li>
+            <li>
+              <NavLink to="/tra-cuu">{t('nav.lookup')}</NavLink>
+            </li>
           </ul>
         </nav>
       </header>

@@ -21,6 +21,14 @@ const KNOWN_REASONS = new Set([
   'weak_password',
   'csrf',
   'session_expired',
+  'file_type',
+  'file_empty',
+  'file_too_large',
+  'form_invalid',
+  'documents_missing',
+  'procedure_not_in_force',
+  'second_supplement',
+  'idempotency_mismatch',
 ]);
 
 /** A friendly, translated sentence for an API failure. */
@@ -33,6 +41,7 @@ export function apiErrorText(t: TFunction, err: unknown): string {
     return typeof retryAt === 'string' ? t('errors.account_locked', { time: formatTime(retryAt) }) : t('errors.account_locked_later');
   }
   if (reason) return t(`errors.${reason}`);
+  if (err.status === 413) return t('errors.file_too_large');
   if (err.status === 429) return t('errors.too_many_attempts');
   if (err.status === 401) return t('errors.session_expired');
   if (err.status === 403) return t('errors.forbidden');

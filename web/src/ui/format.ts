@@ -55,3 +55,30 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ${formatTime(iso)}`;
 }
+
+const vnParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An ISO timestamp → "dd/mm/yyyy hh:mm" in Vietnam time (dossier dates are legal dates there). */
+export function formatVnDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p: Record<string, string> = {};
+  for (const part of vnParts.formatToParts(d)) p[part.type] = part.value;
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** 12345 → "12,1 KB" / "12.1 KB". */
+export function formatSize(lng: string, bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(lng, Math.round((bytes / 1024) * 10) / 10)} KB`;
+  return `${formatNumber(lng, Math.round((bytes / 1024 / 1024) * 10) / 10)} MB`;
+}

@@ -28,7 +28,7 @@ export function useSetMe(): (me: Me | null) => void {
 
 /** Query keys that hold the logged-in account's data. */
 export function isPrivateKey(first: unknown): boolean {
-  return first === 'profile' || first === 'access-log' || first === 'delegations' || first === 'officers' || first === 'officer';
+  return first === 'profile' || first === 'access-log' || first === 'delegations' || first === 'officers' || first === 'officer' || first === 'draft' || first === 'my-dossiers' || first === 'dossier' || first === 'desk-dossiers' || first === 'register-book' || first === 'applicants';
 }
 
 export function activeGrants(me: Me): Grant[] {
@@ -37,6 +37,10 @@ export function activeGrants(me: Me): Grant[] {
 
 export function isOfficer(me: Me): boolean {
   return activeGrants(me).length > 0;
+}
+
+export function isDeskOfficer(me: Me): boolean {
+  return activeGrants(me).some((g) => g.role === 'desk_officer');
 }
 
 export function isAdmin(me: Me): boolean {

@@ -1,9 +1,13 @@
 import { Link } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.js';
+import { formatVnDateTime } from '../ui/format.js';
+import { ErrorMessage, Loading } from '../ui/Status.js';
 import type { Me } from '../api/types.js';
 import { GrantLabel } from '../ui/AccountMenu.js';
 import { formatDate } from '../ui/format.js';
-import { activeGrants, RequireAuth } from '../ui/session.js';
+import { activeGrants, isDeskOfficer, RequireAuth } from '../ui/session.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 
 export default function WorkspacePage() {
@@ -45,11 +49,74 @@ function Workspace({ me }: { me: Me }) {
           </ul>
         )}
       </section>
-      <section aria-labelledby="sec-inbox" className="card section">
-        <h2 id="sec-inbox">{t('workspace.inbox')}</h2>
-        <div className="alert alert-info">
-          <p>{t('workspace.inboxLater')}</p>
-        </div>
+      {isDeskOfficer(me) ? (
+        <DeskInbox />
+      ) : (
+        <section aria-labelledby="sec-inbox" className="card section">
+          <h2 id="sec-inbox">{t('workspace.inbox')}</h2>
+          <div className="alert alert-info">
+            <p>{t('workspace.inboxLater')}</p>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+/** The desk's work: online dossiers waiting to be checked, paper intake, the register. */
+function DeskInbox() {
+  const { t } = useTranslation();
+  const list = useQuery({ queryKey: ['desk-dossiers', 'submitted'], queryFn: ({ signal }) => api.deskDossiers('submitted', signal), staleTime: 0 });
+  return (
+    <>
+      <nav aria-label={t('desk.tools')} className="card section">
+        <h2>{t('desk.tools')}</h2>
+        <ul className="link-list">
+          <li>
+            <Link to="/can-bo/tiep-nhan">{t('intake.title')}</Link>
+          </li>
+          <li>
+            <Link to="/can-bo/so-theo-doi">{t('registerBook.title')}</Link>
+          </li>
+        </ul>
+      </nav>
+      <section aria-labelledby="sec-waiting" className="card section">
+        <h2 id="sec-waiting">{t('desk.waiting')}</h2>
+        {list.isPending ? (
+          <Loading />
+        ) : list.isError ? (
+          <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.data.items.length === 0 ? (
+          <p>{t('desk.noneWaiting')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table-stack">
+              <caption className="sr-only">{t('desk.waiting')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('dossier.code')}</th>
+                  <th scope="col">{t('dossier.procedure')}</th>
+                  <th scope="col">{t('dossier.applicant')}</th>
+                  <th scope="col">{t('dossier.agency')}</th>
+                  <th scope="col">{t('dossier.submittedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((d) => (
+                  <tr key={d.code}>
+                    <td data-label={t('dossier.code')} className="break">
+                      <Link to={`/can-bo/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</Link>
+                    </td>
+                    <td data-label={t('dossier.procedure')}>{d.procedureName}</td>
+                    <td data-label={t('dossier.applicant')}>{d.applicantName}</td>
+                    <td data-label={t('dossier.agency')}>{d.agencyName}</td>
+                    <td data-label={t('dossier.submittedAt')}>{formatVnDateTime(d.submittedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </>
   );
