@@ -4,9 +4,9 @@
 // outside the district, logs out; the new officer then logs in to the workspace.
 // axe on every page and state; no horizontal scroll at 360 px.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../support/server.js';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled } from '../support/browser.js';
 
 const TIMEOUT = 180_000;
 const ADMIN = { email: 'quantri.hongbang@demo.motcua.vn', password: 'MotCua@2026demo' };
@@ -16,39 +16,13 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, TIMEOUT);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 }, TIMEOUT);
-
-/** Fails on axe violations of impact serious or critical, printing them. */
-async function expectNoSeriousAxeViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 10) }));
-  if (bad.length > 0) console.error(`axe violations on ${label} (${page.url()}):\n${JSON.stringify(bad, null, 2)}`);
-  expect(bad, `axe serious/critical violations on ${label}`).toEqual([]);
-}
-
-async function expectNoHorizontalScroll(page: Page, label: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  expect(scrollWidth, `horizontal scroll on ${label} (client width ${clientWidth})`).toBeLessThanOrEqual(360);
-}
-
-/** Waits until no loading indicator is left in the main content. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('main .status').length === 0);
-}
 
 async function newPage(): Promise<Page> {
   const context = await browser!.newContext();

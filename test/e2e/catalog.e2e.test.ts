@@ -1,9 +1,9 @@
 // Browser journey through the public catalog: search without diacritics, open a
 // procedure, switch language, check the narrow layout, and run axe on every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import { startServer } from '../support/server.js';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser } from '../support/browser.js';
 
 const TIMEOUT = 120_000;
 
@@ -13,10 +13,7 @@ let context: BrowserContext | undefined;
 
 beforeAll(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   context = await browser.newContext();
 }, TIMEOUT);
 
@@ -25,24 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 }, TIMEOUT);
-
-/** Fails on axe violations of impact serious or critical, printing them. */
-async function expectNoSeriousAxeViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 10) }));
-  if (bad.length > 0) console.error(`axe violations on ${label} (${page.url()}):\n${JSON.stringify(bad, null, 2)}`);
-  expect(bad, `axe serious/critical violations on ${label}`).toEqual([]);
-}
-
-async function expectNoHorizontalScroll(page: Page, label: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  expect(scrollWidth, `horizontal scroll on ${label} (client width ${clientWidth})`).toBeLessThanOrEqual(360);
-}
 
 describe('public catalog (browser)', () => {
   it('searches without diacritics, shows a procedure, switches to English, fits 360 px, passes axe', { timeout: TIMEOUT }, async () => {

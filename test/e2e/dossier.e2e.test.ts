@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer } from '../support/server.js';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled } from '../support/browser.js';
 
 const TIMEOUT = 180_000;
 const PASSWORD = 'MotCua@2026demo';
@@ -30,10 +30,7 @@ beforeAll(async () => {
     '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
   );
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, TIMEOUT);
 
 afterAll(async () => {
@@ -41,27 +38,6 @@ afterAll(async () => {
   await server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }, TIMEOUT);
-
-async function expectNoSeriousAxeViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 10) }));
-  if (bad.length > 0) console.error(`axe violations on ${label} (${page.url()}):\n${JSON.stringify(bad, null, 2)}`);
-  expect(bad, `axe serious/critical violations on ${label}`).toEqual([]);
-}
-
-async function expectNoHorizontalScroll(page: Page, label: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  expect(scrollWidth, `horizontal scroll on ${label} (client width ${clientWidth})`).toBeLessThanOrEqual(360);
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('main .status').length === 0);
-}
 
 async function newContext(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser!.newContext({ viewport });

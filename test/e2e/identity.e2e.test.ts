@@ -2,10 +2,10 @@
 // through a local SMTP sink, log in and out; log in as a demo officer and land in
 // the workspace; a wrong password shows a translated alert. axe on every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Page } from 'playwright-core';
 import { startServer } from '../support/server.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled } from '../support/browser.js';
 
 const TIMEOUT = 120_000;
 const DEMO_OFFICER = { email: 'tiepnhan.hongbang@demo.motcua.vn', password: 'MotCua@2026demo' };
@@ -17,10 +17,7 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   sink = await startSmtpSink();
   server = await startServer({ smtpPort: sink.port });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, TIMEOUT);
 
 afterAll(async () => {
@@ -28,29 +25,6 @@ afterAll(async () => {
   await server?.close();
   await sink?.close();
 }, TIMEOUT);
-
-/** Fails on axe violations of impact serious or critical, printing them. */
-async function expectNoSeriousAxeViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 10) }));
-  if (bad.length > 0) console.error(`axe violations on ${label} (${page.url()}):\n${JSON.stringify(bad, null, 2)}`);
-  expect(bad, `axe serious/critical violations on ${label}`).toEqual([]);
-}
-
-async function expectNoHorizontalScroll(page: Page, label: string): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  expect(scrollWidth, `horizontal scroll on ${label} (client width ${clientWidth})`).toBeLessThanOrEqual(360);
-}
-
-/** Waits until no loading indicator is left in the main content. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('main .status').length === 0);
-}
 
 async function newPage(): Promise<Page> {
   const context = await browser!.newContext();

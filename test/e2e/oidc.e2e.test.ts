@@ -3,9 +3,10 @@
 // the citizen account from the verified CCCD claim, or links the existing account with that CCCD.
 import http from 'node:http';
 import Provider from 'oidc-provider';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, freePort, startServer } from '../support/server.js';
+import { launchBrowser } from '../support/browser.js';
 
 const TIMEOUT = 90_000;
 const PEOPLE: Record<string, Record<string, unknown>> = {
@@ -33,7 +34,7 @@ beforeAll(async () => {
   idp = http.createServer(provider.callback());
   await new Promise<void>((r) => idp.listen(idpPort, '127.0.0.1', r));
   app = await startServer({ port: appPort, env: { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'motcua', OIDC_CLIENT_SECRET: 'test-secret' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchBrowser();
 }, TIMEOUT);
 
 afterAll(async () => {
