@@ -21,6 +21,7 @@ const ResetPasswordPage = lazy(() => import('./account/ResetPasswordPage.js'));
 const ProfilePage = lazy(() => import('./account/ProfilePage.js'));
 const WorkspacePage = lazy(() => import('./workspace/WorkspacePage.js'));
 const OfficersPage = lazy(() => import('./admin/OfficersPage.js'));
+const CalendarPage = lazy(() => import('./admin/CalendarPage.js'));
 const MyDossiersPage = lazy(() => import('./dossiers/MyDossiersPage.js'));
 const DossierPage = lazy(() => import('./dossiers/DossierPage.js'));
 const LookupPage = lazy(() => import('./dossiers/LookupPage.js'));
@@ -54,6 +55,7 @@ const router = createBrowserRouter([
       { path: 'can-bo/tiep-nhan', element: <DeskIntakePage /> },
       { path: 'can-bo/so-theo-doi', element: <DeskRegisterPage /> },
       { path: 'quan-tri/can-bo', element: <OfficersPage /> },
+      { path: 'quan-tri/ngay-nghi', element: <CalendarPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -33,6 +33,8 @@ import type {
   SubmitResult,
   UploadResult,
   ApplicantList,
+  CalendarPut,
+  CalendarYear,
 } from './types.js';
 import { currentLanguage } from '../i18n/index.js';
 
@@ -195,6 +197,11 @@ export const api = {
   createOfficer: (body: OfficerCreate) => request<Officer>('POST', '/api/admin/officers', body),
   addGrant: (officerId: number, body: GrantCreate) => request<Grant>('POST', `/api/admin/officers/${officerId}/grants`, body),
   revokeGrant: (grantId: number) => request<void>('DELETE', `/api/admin/grants/${grantId}`),
+
+  // The working calendar: holidays and make-up working days (official schedule or legal defaults).
+  calendar: (year: number, signal?: AbortSignal) => get<CalendarYear>(`/api/calendar/${year}`, signal),
+  putCalendar: (year: number, body: CalendarPut) => request<CalendarYear>('PUT', `/api/admin/calendar/${year}`, body),
+  deleteCalendar: (year: number) => request<void>('DELETE', `/api/admin/calendar/${year}`),
 
   // Dossiers: uploads, drafts, online submission, tracking.
   agenciesByLevel: (level: string, signal?: AbortSignal) => get<AgencyList>(`/api/agencies${query({ level })}`, signal),

@@ -87,6 +87,24 @@ export type OfficerList = Static<typeof OfficerListSchema>;
 export const ROLES: readonly Role[] = ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'agency_admin', 'system_admin'];
 export const ADMIN_ROLES: readonly Role[] = ['agency_admin', 'system_admin'];
 
+// The working calendar: holidays and make-up working days of a year (src/calendar/routes.ts).
+export interface NamedDate {
+  /** yyyy-mm-dd */
+  date: string;
+  name: string;
+}
+export interface CalendarYear {
+  year: number;
+  /** True when a system administrator loaded the official schedule; false for the legal defaults. */
+  official: boolean;
+  holidays: NamedDate[];
+  workingDays: NamedDate[];
+}
+export interface CalendarPut {
+  holidays: NamedDate[];
+  workingDays: NamedDate[];
+}
+
 // Dossiers: submission, tracking, the desk.
 import type {
   DossierDetail as DossierDetailSchema,
