@@ -15,6 +15,7 @@ import { type Db, engineOf, pingDatabase } from './db/connect.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerMetrics } from './http/metrics.js';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import { calendarRoutes } from './calendar/routes.js';
 import { CalendarService } from './calendar/schedules-store.js';
 import { BlobStore } from './documents/blob-store.js';
@@ -114,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerMetrics(app);
+  // only routes that opt in (config.rateLimit) are limited, e.g. the public dossier look-up
+  await app.register(rateLimit, { global: false });
   app.addSchema(ErrorResponse);
 
   await app.register(swagger, {

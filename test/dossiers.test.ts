@@ -205,6 +205,12 @@ describe.each(ENGINES)('dossiers on %s', (engine) => {
     expect(ok.body).not.toContain('Nguyễn Văn An');
     expect((await anon.get(`/api/lookup/qr?code=${code}&check=${d.checkValue}`)).headers['content-type']).toBe('image/png');
     expect((await anon.get(`/api/dossiers/${code}`)).statusCode).toBe(401);
+    // guessing check values is slowed down: 30 look-ups a minute per address
+    const guesser = new TestClient(app, `10.7.7.${engine === 'sqlite' ? 1 : 2}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await guesser.get(`/api/lookup?code=${code}&check=BBBBBB`)).statusCode);
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
     const other = new TestClient(app, '10.1.0.9');
     await other.login('binh.tran@demo.motcua.vn', DEMO_PASSWORD);
     expect((await other.get(`/api/dossiers/${code}`)).statusCode).toBe(404);

@@ -178,9 +178,11 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
   // ---------- public look-up ----------
 
   const LookupQuery = Type.Object({ code: DossierCode, check: Type.String({ pattern: '^[2-9A-Za-z]{6}$' }) });
-  app.get('/api/lookup', { config: { rateLimited: true }, schema: { tags, summary: 'Public look-up by dossier code and the check value printed on the receipt (no personal data)', querystring: LookupQuery, response: { 200: PublicLookup, ...err } } }, async (req) => publicLookup(db, req.query.code, req.query.check));
+  // the check value makes codes unguessable; the limit makes guessing it slow too (per process, per IP)
+  const lookupLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+  app.get('/api/lookup', { config: lookupLimit, schema: { tags, summary: 'Public look-up by dossier code and the check value printed on the receipt (no personal data)', querystring: LookupQuery, response: { 200: PublicLookup, ...err } } }, async (req) => publicLookup(db, req.query.code, req.query.check));
 
-  app.get('/api/lookup/qr', { schema: { tags, summary: 'QR code (PNG) of the public look-up link of a dossier', querystring: LookupQuery, response: { 404: Type.Ref('ErrorResponse') } } }, async (req, reply) => {
+  app.get('/api/lookup/qr', { config: lookupLimit, schema: { tags, summary: 'QR code (PNG) of the public look-up link of a dossier', querystring: LookupQuery, response: { 404: Type.Ref('ErrorResponse') } } }, async (req, reply) => {
     await publicLookup(db, req.query.code, req.query.check);
     reply.header('content-type', 'image/png');
     return reply.send(await QRCode.toBuffer(lookupUrl(req.query.code, req.query.check.toUpperCase()), { margin: 1, width: 240 }));
