@@ -6,17 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import pino from 'pino';
-import { buildApp } from '../src/app.js';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { importCatalog } from '../src/catalog/import-catalog.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../src/identity/demo-accounts.js';
 import { packageRoot } from '../src/lib/package-root.js';
-import { MailWorker, createTransport } from '../src/notify/mail-outbox.js';
-import { testConfig } from '../test/support/config.js';
 import { freshDatabase } from '../test/support/db.js';
 import { smallCatalog } from '../test/support/fixtures.js';
 import { multipartFile, tinyPdf } from '../test/support/multipart.js';
+import { freePort } from '../test/support/server.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -29,12 +26,34 @@ interface Row {
   failures: number;
 }
 
+/** Starts a server process and waits until it answers; the load generator stays in this process. */
+async function startProcess(args: string[], env: Record<string, string>, port: number, probe: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}${probe}`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server ${args.join(' ')} did not start`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await done;
+}
+
+const BARE_SERVER = `import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => ({})); await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`;
+
 async function bareRoute(): Promise<Row> {
-  const app = Fastify();
-  app.get('/', async () => ({}));
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  await app.close();
+  const port = await freePort();
+  const child = await startProcess(['--input-type=module', '-e', BARE_SERVER], {}, port, '/');
+  const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: DURATION });
+  await stopProcess(child);
   return { label: 'bare Fastify route returning {}', unitsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.errors + r.non2xx };
 }
 
@@ -42,11 +61,10 @@ async function intake(engine: 'sqlite' | 'postgres'): Promise<Row & { stored: nu
   const t = await freshDatabase(engine);
   await importCatalog(t.db, smallCatalog(), new Date());
   await seedDemoAccounts(t.db, new Date());
-  const log = pino({ level: 'silent' });
-  const mail = new MailWorker(t.db, createTransport(undefined, 'x', log), log);
-  const app = await buildApp({ db: t.db, mail, config: testConfig({ DATA_DIR: t.env.DATA_DIR!, LOG_LEVEL: 'silent' }) });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  mail.start();
+  const port = await freePort();
+  // the real program (dist/src/main.js serve) in its own process, as deployed; e-mails go to the log
+  const child = await startProcess([path.join(packageRoot(), 'dist', 'src', 'main.js'), 'serve'], { ...t.env, SEED: 'none', LOG_LEVEL: 'warn' }, port, '/readyz');
+  const url = `http://127.0.0.1:${port}`;
   const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'an.nguyen@demo.motcua.vn', password: DEMO_PASSWORD }) });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
@@ -81,8 +99,7 @@ async function intake(engine: 'sqlite' | 'postgres'): Promise<Row & { stored: nu
       },
     ],
   });
-  await app.close();
-  await mail.stop();
+  await stopProcess(child);
   const stored = Number((await t.db.selectFrom('dossiers').select((s) => s.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   await t.dispose();
   return { label: `${engine}: upload a 200 KB PDF + submit`, unitsPerSecond: stored / DURATION, p50: r.latency.p50, p99: r.latency.p99, failures: r.errors + r.non2xx, stored };
@@ -107,7 +124,7 @@ const table = [
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const report = `## Intake (\`npm run bench:intake\`)
 
-Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, Node ${process.version}, ${CONNECTIONS} concurrent clients for ${DURATION} s each, server in the same process as the load generator (autocannon).
+Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, Node ${process.version}, ${CONNECTIONS} concurrent clients for ${DURATION} s each; the server (\`dist/src/main.js serve\`, built first) runs in its own process, the load generator (autocannon) in another, on the same machine.
 One submission = two requests on one connection: \`POST /api/uploads\` (a distinct 200 KB PDF, type checked by content, hashed, fsynced into the blob store) then \`POST /api/dossiers\` (form validated against the procedure's JSON Schema, idempotency key, dossier code, hash-chained event, projection, mail outbox row — one transaction). "Per second" for intake counts dossiers stored; latency is over both requests.
 
 ${table}

@@ -54,12 +54,16 @@ export class BlobStore {
   /** Moves an accepted staged file into the store (idempotent for identical content). */
   async commit(staged: StagedFile): Promise<void> {
     const target = this.pathOf(staged.sha256);
-    const fd = fs.openSync(staged.tempPath, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    if (fs.existsSync(target)) fs.rmSync(staged.tempPath, { force: true });
-    else fs.renameSync(staged.tempPath, target);
+    // fsync off the event loop (libuv thread pool): other requests go on meanwhile
+    const handle = await fs.promises.open(staged.tempPath, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    if (fs.existsSync(target)) await fs.promises.rm(staged.tempPath, { force: true });
+    else await fs.promises.rename(staged.tempPath, target);
   }
 
   discard(staged: StagedFile): void {

@@ -18,7 +18,14 @@ export interface Upload {
 }
 
 export async function acceptUpload(db: Db, store: BlobStore, ownerId: number, filename: string, source: Readable, maxBytes: number, now: Date): Promise<Upload> {
-  const staged = await store.stage(source, maxBytes);
+  let staged;
+  try {
+    staged = await store.stage(source, maxBytes);
+  } catch (err) {
+    // the client went away mid-upload: nothing was stored
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw new Invalid('the upload was interrupted', 'file', undefined, 'upload_interrupted');
+    throw err;
+  }
   try {
     if (staged.truncated) throw new Invalid(`the file is larger than ${Math.floor(maxBytes / 1_048_576)} MB`, 'file', undefined, 'file_too_large');
     if (staged.size === 0) throw new Invalid('the file is empty', 'file', undefined, 'file_empty');
@@ -29,8 +36,11 @@ export async function acceptUpload(db: Db, store: BlobStore, ownerId: number, fi
     await store.commit(staged);
     const upload: Upload = { id: randomUUID(), filename: filename.slice(0, 200), mediaType: detected.mime, size: staged.size, sha256: staged.sha256 };
     const at = now.toISOString();
-    await db.insertInto('blobs').values({ sha256: upload.sha256, size: upload.size, media_type: upload.mediaType, created_at: at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
-    await db.insertInto('uploads').values({ id: upload.id, owner_account_id: ownerId, sha256: upload.sha256, filename: upload.filename, media_type: upload.mediaType, size: upload.size, created_at: at }).execute();
+    // one transaction: one commit (one fsync of the log) for both rows
+    await db.transaction().execute(async (tx) => {
+      await tx.insertInto('blobs').values({ sha256: upload.sha256, size: upload.size, media_type: upload.mediaType, created_at: at }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+      await tx.insertInto('uploads').values({ id: upload.id, owner_account_id: ownerId, sha256: upload.sha256, filename: upload.filename, media_type: upload.mediaType, size: upload.size, created_at: at }).execute();
+    });
     return upload;
   } catch (err) {
     store.discard(staged);
