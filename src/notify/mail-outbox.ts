@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/types.js';
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 
 export interface MailMessage {
   to: string;
@@ -48,7 +48,8 @@ const MAX_BACKOFF_MS = 30 * 60_000;
 export class MailWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = false;
+  private again = false;
+  private stopped = true;
 
   constructor(
     private readonly db: Db,
@@ -60,70 +61,82 @@ export class MailWorker {
 
   start(): void {
     this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.running = this.drain()
-        .then(() => undefined)
-        .catch((err: unknown) => this.log.error({ err }, 'mail worker failed'))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
-        });
-    };
-    tick();
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+
+  private tick(): void {
+    if (this.running) {
+      this.again = true; // one drain at a time; run once more when it ends
+      return;
+    }
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.error({ err }, 'mail worker failed'))
+      .finally(() => {
+        this.running = undefined;
+        const again = this.again;
+        this.again = false;
+        this.schedule(again ? 0 : this.pollMs);
+      });
   }
 
   /** Wakes the worker now (after enqueueing) instead of at the next poll. */
   kick(): void {
-    if (this.stopped || !this.timer) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.start();
+    if (!this.stopped) this.tick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     await this.running;
   }
 
-  /** Sends every message that is due; returns how many were sent. */
+  /**
+   * Sends every message that is due; returns how many were sent. Rows are claimed in batches
+   * with one conditional UPDATE … RETURNING (re-checked per row, so two processes never claim
+   * the same row), and marked sent in one UPDATE: few commits per batch, not per message.
+   */
   async drain(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const now = this.now();
-      const due = await this.db
-        .selectFrom('mail_outbox')
-        .selectAll()
+      const now = this.now().toISOString();
+      const free = (w: ExpressionBuilder<Database, 'mail_outbox'>) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now)]);
+      const batch = await this.db
+        .updateTable('mail_outbox')
+        .set((eb) => ({ locked_until: new Date(Date.parse(now) + LEASE_MS).toISOString(), attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('mail_outbox').select('id').where('sent_at', 'is', null).where('next_attempt_at', '<=', now).where(free).orderBy('id').limit(20),
+        )
         .where('sent_at', 'is', null)
-        .where('next_attempt_at', '<=', now.toISOString())
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now.toISOString())]))
-        .orderBy('id')
-        .limit(20)
+        .where(free)
+        .returningAll()
         .execute();
-      if (due.length === 0) return sent;
-      for (const row of due) {
-        const claimed = await this.db
-          .updateTable('mail_outbox')
-          .set({ locked_until: new Date(now.getTime() + LEASE_MS).toISOString(), attempts: row.attempts + 1 })
-          .where('id', '=', row.id)
-          .where('attempts', '=', row.attempts)
-          .where('sent_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) continue; // another process has it
+      if (batch.length === 0) return sent;
+      const delivered: number[] = [];
+      for (const row of batch.sort((x, y) => x.id - y.id)) {
         try {
           await this.transport.send({ to: row.to_address, subject: row.subject, text: row.text_body, ...(row.html_body ? { html: row.html_body } : {}) });
-          await this.db.updateTable('mail_outbox').set({ sent_at: this.now().toISOString(), locked_until: null, last_error: null }).where('id', '=', row.id).execute();
-          sent++;
+          delivered.push(row.id);
         } catch (err) {
-          const backoff = Math.min(MAX_BACKOFF_MS, 2 ** row.attempts * 1000) * (0.5 + Math.random() / 2);
+          const backoff = Math.min(MAX_BACKOFF_MS, 2 ** (row.attempts - 1) * 1000) * (0.5 + Math.random() / 2);
           const reason = err instanceof Error ? err.message : String(err);
-          this.log.warn({ mailId: row.id, attempts: row.attempts + 1, err: reason }, 'e-mail not sent; will retry');
+          this.log.warn({ mailId: row.id, attempts: row.attempts, err: reason }, 'e-mail not sent; will retry');
           await this.db
             .updateTable('mail_outbox')
             .set({ locked_until: null, last_error: reason.slice(0, 1000), next_attempt_at: new Date(this.now().getTime() + backoff).toISOString() })
             .where('id', '=', row.id)
             .execute();
         }
+      }
+      if (delivered.length) {
+        await this.db.updateTable('mail_outbox').set({ sent_at: this.now().toISOString(), locked_until: null, last_error: null }).where('id', 'in', delivered).execute();
+        sent += delivered.length;
       }
     }
   }
