@@ -175,6 +175,8 @@ describe.each(ENGINES)('dossiers on %s', (engine) => {
     await relogin();
     expect((await citizen.post(`/api/me/dossiers/${code}/supplement`, { documents: [{ requirement: 'to-khai', upload: await uploadId(citizen) }] })).json()).toEqual({ status: 'submitted' });
     expect((await desk.post(`/api/desk/dossiers/${code}/decision`, { outcome: 'supplement', items: [{ requirement: 'to-khai', reason: 'lại' }] })).json()).toMatchObject({ reason: 'second_supplement' });
+    const subjects = (await t.db.selectFrom('mail_outbox').select('subject').where('to_address', '=', 'an.nguyen@demo.motcua.vn').execute()).map((m) => m.subject);
+    expect(subjects.filter((x) => x.startsWith(`Hồ sơ ${code}:`))).toEqual([`Hồ sơ ${code}: Đã nộp, chờ tiếp nhận`, `Hồ sơ ${code}: Yêu cầu bổ sung hồ sơ`, `Hồ sơ ${code}: Đã nộp, chờ tiếp nhận`]);
     expect((await desk.post(`/api/desk/dossiers/${code}/decision`, { outcome: 'receive' })).json()).toEqual({ status: 'received' });
     const d = (await citizen.get(`/api/dossiers/${code}`)).json() as { dueAt: string; documents: unknown[] };
     expect(d.dueAt).toBe('2026-03-03T10:00:00.000Z'); // restarted: Tuesday 17:00 Vietnam time

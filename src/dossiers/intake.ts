@@ -272,6 +272,8 @@ export async function provideSupplement(deps: IntakeDeps, actor: Actor, code: st
     if (documents.length === 0) throw new Invalid('attach the documents that were asked for', 'documents');
     const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since }, set: { paused_since: null } });
     await attachDocuments(tx, d.id, seq, actor.actingFor ?? actor.accountId, documents, 'upload');
+    const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
+    if (applicant.email) await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl), now);
     return status;
   });
 }
