@@ -137,7 +137,11 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/admin/applicants/:id': {
     kind: 'role',
     roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'system_admin'],
-    req: (c) => get(`/api/admin/applicants/${c.citizenId}?purpose=xu%20ly%20ho%20so`),
+    // the citizen has a dossier at the callers' own agency, so processing roles may look them up
+    req: async (c) => {
+      await c.dossier({ relation: 'own', owner: 'own' });
+      return get(`/api/admin/applicants/${c.citizenId}?purpose=xu%20ly%20ho%20so`);
+    },
   },
   'GET /api/admin/access-log': { kind: 'role', roles: ['supervisor', 'system_admin'], req: () => get('/api/admin/access-log') },
 
@@ -369,6 +373,13 @@ describe('authorization matrix', () => {
     for (const rel of ['ancestor', 'sibling', 'unrelated']) expect(emails).not.toContain(`target.${rel}@matrix.vn`);
     const other = await clients.get('agency_admin')!.get('/api/admin/officers?agency=000.00.22.H31');
     expect((other.json() as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('processing roles see only applicants with a dossier in their scope', async () => {
+    const at = new Date().toISOString();
+    const lonely = await insertAccount(t.db, { kind: 'citizen', email: 'lonely@matrix.vn', passwordHash: null, fullName: 'Không có hồ sơ' }, at);
+    expect((await clients.get('specialist')!.get(`/api/admin/applicants/${lonely}?purpose=xu%20ly`)).statusCode).toBe(404);
+    expect((await clients.get('desk_officer')!.get(`/api/admin/applicants/${lonely}?purpose=tiep%20nhan`)).statusCode).toBe(200);
   });
 
   it('an agency admin cannot make anyone a system administrator', async () => {

@@ -20,6 +20,18 @@ import {
   listOfficersInScope, officerAgencyPaths, presentGrant, presentProfile, revokeGrant, searchApplicants, sha256,
 } from './store.js';
 
+async function hasDossierInScope(db: Db, applicantId: number, scope: string[]): Promise<boolean> {
+  if (scope.length === 0) return false;
+  const row = await db
+    .selectFrom('dossiers as d')
+    .innerJoin('agencies as ag', 'ag.id', 'd.receiving_agency_id')
+    .select('d.id')
+    .where('d.applicant_account_id', '=', applicantId)
+    .where((w) => w.or(scope.map((p) => w('ag.path', 'like', `${p}%`))))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 const err = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse') };
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Purpose = Type.Object({ purpose: Type.String({ minLength: 3, maxLength: 300 }) });
@@ -133,6 +145,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock; publ
     const actor = requirePermission(req, 'applicant.read');
     const a = await findAccountById(db, req.params.id);
     if (!a || a.kind === 'officer') throw new NotFound('applicant not found');
+    // the desk finds applicants to register their paper dossiers; other officers see the
+    // applicants of dossiers inside their scope only
+    const atDesk = actor.grants.some((g) => g.role === 'desk_officer' || g.role === 'system_admin');
+    if (!atDesk && !(await hasDossierInScope(db, a.id, scopePaths(actor, 'dossier.read')))) throw new NotFound('applicant not found');
     await recordAccess(db, req, actor, { action: 'applicant.read', subjectAccountId: a.id, resourceType: 'account', resourceId: String(a.id), purpose: req.query.purpose }, clock.now());
     return presentProfile(a);
   });
