@@ -206,6 +206,14 @@ describe('dossiers (browser)', () => {
     await dp.getByRole('link', { name: code }).waitFor();
     expect(await dp.getByRole('link', { name: 'Xuất Excel' }).getAttribute('href')).toMatch(/format=xlsx/);
     await expectNoSeriousAxeViolations(dp, 'register');
+    // filtering the register: without diacritics, and a search matching nothing
+    const registerSearch = dp.getByLabel('Tìm trong sổ (mã, tên, thủ tục)');
+    await registerSearch.fill('dang ky khai sinh');
+    await dp.getByRole('link', { name: code }).waitFor();
+    await registerSearch.fill('không có hồ sơ này');
+    await dp.getByText('Đang hiển thị 0/').waitFor();
+    await expect(dp.getByRole('link', { name: code }).count()).resolves.toBe(0);
+    await registerSearch.fill('');
     await dp.goto(`${server!.url}/can-bo/tiep-nhan`);
     await dp.getByRole('heading', { level: 1, name: 'Tiếp nhận hồ sơ giấy' }).waitFor();
     await dp.getByLabel('Thủ tục hành chính').fill('khai sinh');

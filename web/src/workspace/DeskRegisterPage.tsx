@@ -43,6 +43,9 @@ function RegisterBook({ me }: { me: Me }) {
   const [year, setYear] = useState(thisYear);
   const [chosen, setChosen] = useState<{ agency: string; year: number } | null>(null);
   const [yearError, setYearError] = useState<string | null>(null);
+  // filters over the chosen year's register (the Excel export keeps the whole year)
+  const [text, setText] = useState('');
+  const [status, setStatus] = useState('');
   const effectiveAgency = agency || agencies.data?.[0]?.code || '';
   const book = useQuery({
     queryKey: ['register-book', chosen?.agency, chosen?.year],
@@ -50,6 +53,8 @@ function RegisterBook({ me }: { me: Me }) {
     enabled: !!chosen,
     staleTime: 0,
   });
+
+  const rows = (book.data?.items ?? []).filter((r) => (!status || r.status === status) && (!text || fold(`${r.code} ${r.applicantName} ${r.procedureName} ${r.applicantContact}`).includes(fold(text))));
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -124,6 +129,30 @@ function RegisterBook({ me }: { me: Me }) {
                   {t('registerBook.print')}
                 </button>
               </p>
+              <div className="filters no-print register-filters">
+                <div className="form-group">
+                  <label htmlFor={`${id}-q`} className="label">
+                    {t('registerBook.filterText')}
+                  </label>
+                  <input id={`${id}-q`} type="search" value={text} onChange={(e) => setText(e.target.value)} />
+                </div>
+                <div className="form-group">
+                  <label htmlFor={`${id}-s`} className="label">
+                    {t('dossier.status')}
+                  </label>
+                  <select id={`${id}-s`} value={status} onChange={(e) => setStatus(e.target.value)}>
+                    <option value="">{t('registerBook.allStatuses')}</option>
+                    {[...new Set(book.data.items.map((r) => r.status))].map((s) => (
+                      <option key={s} value={s}>
+                        {s}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+              <p role="status" className="muted no-print">
+                {t('registerBook.shown', { count: rows.length, total: book.data.items.length })}
+              </p>
               {book.data.items.length === 0 ? (
                 <p>{t('registerBook.empty')}</p>
               ) : (
@@ -144,7 +173,7 @@ function RegisterBook({ me }: { me: Me }) {
                       </tr>
                     </thead>
                     <tbody>
-                      {book.data.items.map((r) => (
+                      {rows.map((r) => (
                         <tr key={r.registerNo}>
                           <td data-label={t('registerBook.no')}>{r.registerNo}</td>
                           <td data-label={t('dossier.code')} className="break">
@@ -172,4 +201,9 @@ function RegisterBook({ me }: { me: Me }) {
       )}
     </>
   );
+}
+
+/** Accent-insensitive matching, as in the catalog search ("hoa" finds "Hòa", "d" finds "đ"). */
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
