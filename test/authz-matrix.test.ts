@@ -201,6 +201,12 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/lookup/qr': { kind: 'public', req: async (c) => { const x = await c.dossier({ relation: 'own', owner: 'own' }); return get(`/api/lookup/qr?code=${x.code}&check=${x.check}`); } },
   'GET /api/desk/dossiers': { kind: 'role', roles: ['desk_officer'], req: () => get('/api/desk/dossiers') },
   'POST /api/desk/dossiers/:code/decision': { kind: 'dossier', roles: ['desk_officer'], applicant: false, req: async (c, d) => ({ method: 'POST', url: `/api/desk/dossiers/${(await c.dossier(d)).code}/decision`, body: { outcome: 'refuse', reasons: ['Không thuộc thẩm quyền'] } }) },
+  'POST /api/desk/dossiers/:code/supplement': {
+    kind: 'dossier',
+    roles: ['desk_officer'],
+    applicant: false,
+    req: async (c, d) => ({ method: 'POST', url: `/api/desk/dossiers/${(await c.dossier({ ...d, supplement: true } as DossierTarget)).code}/supplement`, body: { documents: [{ requirement: 'to-khai' }] } }),
+  },
   'POST /api/desk/intake': {
     kind: 'scoped',
     roles: ['desk_officer'],

@@ -244,6 +244,23 @@ describe.each(ENGINES)('dossiers on %s', (engine) => {
     expect(((await other.get('/api/desk/dossiers')).json() as { items: unknown[] }).items).toEqual([]);
   });
 
+  it('a paper dossier asked for a supplement is completed at the desk, then received', async () => {
+    const res = await desk.post('/api/desk/intake', {
+      channel: 'post', procedure: '1.001193', agency: WARD, applicant: { name: 'Đỗ Văn Nam', address: 'Hải Phòng' }, form: { hoTen: 'Đỗ Văn Nam' },
+      documents: [], returnMethod: 'post', decision: { outcome: 'supplement', items: [{ requirement: 'to-khai', reason: 'Chưa có tờ khai' }] },
+    });
+    expect(res.json()).toMatchObject({ status: 'supplement_requested' });
+    const { code } = res.json() as { code: string };
+    expect((await desk.post(`/api/desk/dossiers/${code}/supplement`, { documents: [{ requirement: 'khong-co' }] })).statusCode).toBe(400);
+    // not complete yet: no receipt
+    expect((await desk.post(`/api/desk/dossiers/${code}/decision`, { outcome: 'receive' })).statusCode).toBe(409);
+    expect((await desk.post(`/api/desk/dossiers/${code}/supplement`, { documents: [{ requirement: 'to-khai' }] })).json()).toEqual({ status: 'submitted' });
+    expect((await desk.post(`/api/desk/dossiers/${code}/decision`, { outcome: 'receive' })).json()).toEqual({ status: 'received' });
+    const d = (await desk.get(`/api/dossiers/${code}`)).json() as { events: { type: string }[]; channel: string };
+    expect(d.channel).toBe('post');
+    expect(d.events.map((e) => e.type)).toEqual(['submitted', 'supplement_requested', 'supplement_provided', 'received']);
+  });
+
   it('concurrent submissions get unique, gap-free codes for the day', async () => {
     const next = new Date(MONDAY_10H_VN + 3 * 86400_000); // Thursday: a fresh daily sequence
     clock.t = next.getTime();

@@ -210,6 +210,13 @@ export async function deskDecide(deps: IntakeDeps, actor: Actor, code: string, o
   return deps.db.transaction().execute(async (tx) => {
     const d = await dossierForDesk(tx, actor, code);
     const v = await getVersionById(tx, d.procedure_version_id);
+    if (o.outcome === 'receive' && d.status === 'submitted') {
+      // a receipt is only for a complete dossier: valid form, every mandatory document (upload, scan or paper)
+      const row = await tx.selectFrom('dossiers').select('form_data').where('id', '=', d.id).executeTakeFirstOrThrow();
+      checkForm(v, JSON.parse(row.form_data) as Record<string, unknown>, 'vi');
+      const docs = await tx.selectFrom('dossier_documents').select('requirement_code').where('dossier_id', '=', d.id).execute();
+      checkDocuments(v, docs.map((x) => ({ requirement: x.requirement_code })), false);
+    }
     return applyOutcome(deps, tx, actor, d, v, o, now);
   });
 }
@@ -274,6 +281,18 @@ export async function provideSupplement(deps: IntakeDeps, actor: Actor, code: st
     await attachDocuments(tx, d.id, seq, actor.actingFor ?? actor.accountId, documents, 'upload');
     const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
     if (applicant.email) await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl), now);
+    return status;
+  });
+}
+
+/** At the desk: the applicant brings the missing papers of a dossier (paper, or online without an account). */
+export async function deskReceiveSupplement(deps: IntakeDeps, actor: Actor, code: string, documents: DocumentInput[], now: Date): Promise<DossierStatus> {
+  return deps.db.transaction().execute(async (tx) => {
+    const d = await dossierForDesk(tx, actor, code);
+    const v = await getVersionById(tx, d.procedure_version_id);
+    checkDocuments({ ...v, documents: v.documents.map((x) => ({ ...x, mandatory: false })) }, documents, false);
+    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'desk', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, atDesk: true }, set: { paused_since: null } });
+    await attachDocuments(tx, d.id, seq, null, documents, 'scan');
     return status;
   });
 }
