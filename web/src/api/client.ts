@@ -225,6 +225,8 @@ export const api = {
   // The one-stop desk.
   deskDossiers: (status: string, signal?: AbortSignal) => get<DossierList>(`/api/desk/dossiers${query({ status })}`, signal),
   decide: (code: string, decision: DeskDecision) => request<{ status: string }>('POST', `/api/desk/dossiers/${enc(code)}/decision`, decision),
+  deskSupplement: (code: string, requirements: string[]) =>
+    request<{ status: string }>('POST', `/api/desk/dossiers/${enc(code)}/supplement`, { documents: requirements.map((requirement) => ({ requirement })) }),
   deskIntake: (body: DeskIntake) => request<{ code: string; status: string }>('POST', '/api/desk/intake', body),
   searchApplicants: (q: string, purpose: string, signal?: AbortSignal) =>
     get<ApplicantList>(`/api/admin/applicants${query({ q, purpose })}`, signal),

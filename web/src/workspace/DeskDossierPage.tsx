@@ -63,6 +63,7 @@ function DeskDossier({ d }: { d: DossierDetail }) {
       </div>
       <DossierFacts d={d} />
       {d.status === 'submitted' && procedure.data && <Decision d={d} documents={procedure.data.documents} onDone={setDone} />}
+      {d.status === 'supplement_requested' && d.openSupplement && <SupplementAtDesk d={d} items={d.openSupplement} onDone={setDone} />}
       <section aria-labelledby="sec-forms" className="card section">
         <h2 id="sec-forms">{t('dossier.forms')}</h2>
         <FormLinks d={d} />
@@ -85,6 +86,48 @@ function DeskDossier({ d }: { d: DossierDetail }) {
         <Timeline d={d} />
       </section>
     </>
+  );
+}
+
+/** The applicant brings the requested papers to the desk (paper dossiers, or applicants without an account). */
+function SupplementAtDesk({ d, items, onDone }: { d: DossierDetail; items: NonNullable<DossierDetail['openSupplement']>; onDone: (status: string) => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function record() {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.deskSupplement(d.code, items.map((i) => i.requirement));
+      onDone(r.status);
+      void qc.invalidateQueries({ queryKey: ['desk-dossiers'] });
+      await qc.invalidateQueries({ queryKey: ['dossier', d.code] });
+    } catch (err) {
+      setError(apiErrorText(t, err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section aria-labelledby="sec-supplement-desk" className="card section">
+      <h2 id="sec-supplement-desk">{t('desk.supplementAtDesk')}</h2>
+      <ul>
+        {items.map((i) => (
+          <li key={i.requirement}>
+            {i.name} — <span className="muted">{i.reason}</span>
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="button" className="button" disabled={busy} onClick={() => void record()}>
+        {t('desk.supplementAtDeskButton')}
+      </button>
+    </section>
   );
 }
 

@@ -118,6 +118,29 @@ function DeskInbox() {
           </div>
         )}
       </section>
+      <AwaitingSupplement />
     </>
+  );
+}
+
+/** Dossiers waiting for the applicant's missing papers (online answers come back to the waiting list by themselves). */
+function AwaitingSupplement() {
+  const { t } = useTranslation();
+  const list = useQuery({ queryKey: ['desk-dossiers', 'supplement_requested'], queryFn: ({ signal }) => api.deskDossiers('supplement_requested', signal), staleTime: 0 });
+  if (!list.data || list.data.items.length === 0) return null;
+  return (
+    <section aria-labelledby="sec-awaiting" className="card section">
+      <h2 id="sec-awaiting">{t('desk.awaitingSupplement')}</h2>
+      <ul className="link-list">
+        {list.data.items.map((d) => (
+          <li key={d.code}>
+            <Link to={`/can-bo/ho-so/${encodeURIComponent(d.code)}`} className="break">
+              {d.code}
+            </Link>{' '}
+            — {d.procedureName} — {d.applicantName}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
