@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { startServer } from '../support/server.js';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled } from '../support/browser.js';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled, logInThroughForm, newPage as openPage } from '../support/browser.js';
 
 const TIMEOUT = 180_000;
 const ADMIN = { email: 'quantri.hongbang@demo.motcua.vn', password: 'MotCua@2026demo' };
@@ -24,20 +24,9 @@ afterAll(async () => {
   await server?.close();
 }, TIMEOUT);
 
-async function newPage(): Promise<Page> {
-  const context = await browser!.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  return page;
-}
+const newPage = () => openPage(browser!);
 
-async function logIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${server!.url}/dang-nhap`);
-  await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
-  await page.getByLabel('Thư điện tử (e-mail)').fill(email);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-}
+const logIn = (page: Page, email: string, password: string) => logInThroughForm(page, server!.url, email, password);
 
 /** The card of one officer in the list, by full name. */
 function officerCard(page: Page, fullName: string): Locator {

@@ -40,3 +40,12 @@ export async function expectNoHorizontalScroll(page: Page, label: string, width 
 export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('main .status').length === 0);
 }
+
+/** Logs in through the login page, as a person would. */
+export async function logInThroughForm(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/dang-nhap`);
+  await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+  await page.getByLabel('Thư điện tử (e-mail)').fill(email);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+}
