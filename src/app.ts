@@ -20,6 +20,7 @@ import { calendarRoutes } from './calendar/routes.js';
 import { CalendarService } from './calendar/schedules-store.js';
 import { BlobStore } from './documents/blob-store.js';
 import { dossierRoutes } from './dossiers/routes.js';
+import { workflowRoutes } from './workflow/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authPlugin } from './identity/auth-plugin.js';
 import { oidcRoutes } from './identity/oidc.js';
@@ -164,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dossierRoutes, {
     db: deps.db, clock, calendar, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), publicUrl, uploadLimit: deps.config.uploadLimit, mail: deps.mail,
   });
+  await app.register(workflowRoutes, { db: deps.db, clock, calendar, publicUrl, mail: deps.mail });
 
   // The SPA: static assets, and index.html for any other GET that a browser navigates to.
   const webDir = deps.config.webDir;

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import pino from 'pino';
 import { buildApp, systemClock } from './app.js';
 import { MailWorker, createTransport } from './notify/mail-outbox.js';
+import { CalendarService } from './calendar/schedules-store.js';
+import { DeadlineSweeper } from './workflow/sweep.js';
 import { exportCatalog } from './catalog/import-catalog.js';
 import { countCatalog } from './catalog/store.js';
 import { loadConfig } from './config.js';
@@ -31,6 +33,7 @@ async function serve(): Promise<void> {
   if (Number((await db.selectFrom('accounts').select((s) => s.fn.countAll<number>().as('n')).where('demo', '=', 1).executeTakeFirstOrThrow()).n) > 0) {
     app.log.warn('demo accounts with a published password exist in this database: do not use it in production');
   }
+  const sweeper = new DeadlineSweeper(db, new CalendarService(db), config.publicUrl, log);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -41,6 +44,7 @@ async function serve(): Promise<void> {
     setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
     app
       .close()
+      .then(() => sweeper.stop())
       .then(() => mail.stop())
       .then(() => db.destroy())
       .then(() => process.exit(0))
@@ -59,6 +63,7 @@ async function serve(): Promise<void> {
     throw new StartupError(`cannot listen on ${config.host}:${config.port} (${reason}): choose another PORT or stop the process using it`);
   }
   mail.start();
+  sweeper.start();
   app.log.info({ startupMs: Math.round(performance.now() - started), engine: config.databaseUrl ? 'postgres' : 'sqlite' }, 'motcua ready');
 }
 

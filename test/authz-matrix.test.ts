@@ -157,7 +157,7 @@ const MATRIX: Record<string, Rule> = {
   },
   'POST /api/uploads': {
     kind: 'self',
-    callers: ['citizen', 'business', 'desk_officer'],
+    callers: ['citizen', 'business', 'desk_officer', 'specialist', 'unit_head', 'agency_leader'],
     req: () => {
       const m = multipartFile(tinyPdf(), 'to-khai.pdf', 'application/pdf');
       return { method: 'POST', url: '/api/uploads', body: m.body, headers: m.headers };
@@ -281,8 +281,8 @@ describe('authorization matrix', () => {
             { type: 'submitted', at: now, actor: 'applicant', actorId: owner, agencyId: null, payload: {} },
           );
           const doc = await tx.insertInto('dossier_documents').values({ dossier_id: id, requirement_code: 'to-khai', sha256: upload.sha256, filename: 'a.pdf', media_type: 'application/pdf', size: upload.size, source: 'upload', event_seq: 1 }).returning('id').executeTakeFirstOrThrow();
-          if (flags.refused) await appendEvent(tx, id, { type: 'refused', at: now, actor: 'desk', actorId: null, agencyId: agency.id, payload: { reasons: ['Không hợp lệ'] } });
-          if (flags.supplement) await appendEvent(tx, id, { type: 'supplement_requested', at: now, actor: 'desk', actorId: null, agencyId: agency.id, payload: { items: [{ requirement: 'to-khai', reason: 'mờ' }] }, set: { supplement_count: 1, paused_since: at } });
+          if (flags.refused) await appendEvent(tx, id, { type: 'refused', at: now, actor: 'desk_officer', actorId: null, agencyId: agency.id, payload: { reasons: ['Không hợp lệ'] } });
+          if (flags.supplement) await appendEvent(tx, id, { type: 'supplement_requested', at: now, actor: 'desk_officer', actorId: null, agencyId: agency.id, payload: { items: [{ requirement: 'to-khai', reason: 'mờ' }] }, set: { supplement_count: 1, paused_since: at } });
           return { code, check, docId: doc.id, uploadId };
         });
       },

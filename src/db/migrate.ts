@@ -6,11 +6,13 @@ import { StartupError } from '../lib/startup-error.js';
 import * as m0001 from './migrations/0001_catalog.js';
 import * as m0002 from './migrations/0002_identity.js';
 import * as m0003 from './migrations/0003_dossiers.js';
+import * as m0004 from './migrations/0004_workflow.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_catalog': m0001,
   '0002_identity': m0002,
   '0003_dossiers': m0003,
+  '0004_workflow': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

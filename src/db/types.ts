@@ -240,6 +240,63 @@ export interface DossierTable {
   last_seq: number;
   last_hash: string;
   updated_at: string;
+  /** the workflow template version the dossier was received under (null: the procedure's default steps) */
+  workflow_template_id: number | null;
+  /** step id of the dossier's current main task */
+  current_step: string | null;
+  /** the due date on the receipt, kept when an apology moves due_at */
+  original_due_at: string | null;
+  /** the group dossier this one is a member of (inter-connected group) */
+  parent_dossier_id: number | null;
+  group_code: string | null;
+  /** when the result was recorded */
+  result_at: string | null;
+  apology_count: ColumnType<number, number | undefined, number>;
+  /** 1 for an online dossier of a procedure that gives online dossiers priority */
+  priority: ColumnType<number, number | undefined, number>;
+}
+
+export interface DossierTaskTable {
+  id: Generated<number>;
+  dossier_id: number;
+  /** step | branch | consult | supplement */
+  kind: string;
+  step_id: string;
+  agency_id: number;
+  role: string;
+  assignee_id: number | null;
+  parent_task_id: number | null;
+  /** open | done | cancelled */
+  status: string;
+  priority: number;
+  opened_seq: number;
+  opened_at: string;
+  opened_by: number | null;
+  from_agency_id: number | null;
+  due_at: string | null;
+  closed_seq: number | null;
+  closed_at: string | null;
+  closed_by: number | null;
+  outcome: string | null;
+  /** JSON: the consultation question and answer, the branch's task… */
+  detail: string | null;
+}
+
+export interface WorkflowTemplateTable {
+  id: Generated<number>;
+  procedure_id: number;
+  version: number;
+  effective_from: string;
+  definition: string;
+  note: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface WorkflowReminderTable {
+  task_id: number;
+  kind: string;
+  sent_at: string;
 }
 
 export interface DossierEventTable {
@@ -312,6 +369,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   drafts: DraftTable;
   holiday_schedules: HolidayScheduleTable;
+  dossier_tasks: DossierTaskTable;
+  workflow_templates: WorkflowTemplateTable;
+  workflow_reminders: WorkflowReminderTable;
   accounts: AccountTable;
   delegations: DelegationTable;
   role_grants: RoleGrantTable;

@@ -2,6 +2,9 @@
 //   Form 1  Giấy tiếp nhận hồ sơ và hẹn trả kết quả
 //   Form 2  Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ
 //   Form 3  Phiếu từ chối tiếp nhận giải quyết hồ sơ
+//   Form 4  Phiếu xin lỗi và hẹn lại ngày trả kết quả
+//   Form 5  Phiếu kiểm soát quá trình giải quyết hồ sơ (A5 landscape: its four-column table
+//           needs the width)
 // Text is set in DejaVu Sans (full Vietnamese coverage, embedded as a subset). Output is
 // deterministic: the PDF CreationDate (and therefore the file ID) is taken from the data,
 // so rendering the same data twice yields byte-identical files.
@@ -102,6 +105,66 @@ export interface RefusalData {
   checkValue?: string | undefined;
 }
 
+/** Form 4: Phiếu xin lỗi và hẹn lại ngày trả kết quả. */
+export interface ApologyData {
+  /** The agency apologising (responsible for the delay). */
+  agencyName: string;
+  dossierCode: string;
+  procedureName: string;
+  /** Applicant name. */
+  addressee: string;
+  receivedAt: Date;
+  /** The due date on the receipt. */
+  originalDueAt: Date;
+  newDueAt: Date;
+  /** Reason for the delay. */
+  reason: string;
+  /** Who signs (the agency's leader). */
+  officerName: string;
+  issuedAt: Date;
+  lookupUrl: string;
+  checkValue: string;
+}
+
+export type ControlStepResult = 'early' | 'on_time' | 'late' | 'open';
+
+/** One hand-over on the process control slip. */
+export interface ControlSlipRow {
+  /** Step name, e.g. "Thẩm định hồ sơ". */
+  step: string;
+  /** Agency handing over. */
+  fromAgency: string;
+  /** Agency receiving (responsible for the step). */
+  toAgency: string;
+  handedOverAt: Date;
+  /** Officer name ('' if the system handed over). */
+  handedOverBy: string;
+  /** Officer who took the step ('' if not yet). */
+  receivedBy: string;
+  /** The step's due time. */
+  dueAt: Date | null;
+  /** null = still open. */
+  doneAt: Date | null;
+  result: ControlStepResult;
+  note: string;
+}
+
+/** Form 5: Phiếu kiểm soát quá trình giải quyết hồ sơ. */
+export interface ControlSlipData {
+  /** Receiving agency (header). */
+  agencyName: string;
+  dossierCode: string;
+  procedureName: string;
+  applicantName: string;
+  leadAgency: string;
+  cooperatingAgencies: string[];
+  receivedAt: Date | null;
+  dueAt: Date | null;
+  rows: ControlSlipRow[];
+  lookupUrl: string;
+  checkValue: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fonts
 
@@ -130,14 +193,13 @@ function loadFonts(): FontFiles {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Page geometry (points). A5 portrait.
+// Page geometry (points). A5, portrait unless a form asks for landscape.
 
-const PAGE_W = 420;
-const PAGE_H = 595;
+const A5_SHORT = 420;
+const A5_LONG = 595;
 const MARGIN_X = 28;
 const MARGIN_TOP = 28;
 const MARGIN_BOTTOM = 36;
-const CONTENT_W = PAGE_W - 2 * MARGIN_X;
 const BODY_SIZE = 9.5;
 const SMALL_SIZE = 8;
 const LINE_GAP = 1.5;
@@ -157,18 +219,34 @@ interface QrMark {
 interface SignatureColumn {
   title: string;
   name: string;
+  /** Italic line under the title; "(Ký và ghi rõ họ tên)" unless given. */
+  note?: string | undefined;
 }
+
+/** A piece of a paragraph set in its own font (e.g. a bold date inside a sentence). */
+interface TextRun {
+  text: string;
+  font?: FontName | undefined;
+}
+
+type Orientation = 'portrait' | 'landscape';
 
 /** Thin layout layer over PDFKit: header, fields, paragraphs, tables, signatures, QR. */
 class FormWriter {
   readonly doc: PDFKit.PDFDocument;
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
+  private readonly pageW: number;
+  private readonly pageH: number;
+  private readonly contentW: number;
 
-  constructor(title: string, author: string, createdAt: Date) {
+  constructor(title: string, author: string, createdAt: Date, orientation: Orientation = 'portrait') {
     const fonts = loadFonts();
+    this.pageW = orientation === 'portrait' ? A5_SHORT : A5_LONG;
+    this.pageH = orientation === 'portrait' ? A5_LONG : A5_SHORT;
+    this.contentW = this.pageW - 2 * MARGIN_X;
     this.doc = new PDFDocument({
-      size: [PAGE_W, PAGE_H],
+      size: [this.pageW, this.pageH],
       margins: { top: MARGIN_TOP, bottom: MARGIN_BOTTOM, left: MARGIN_X, right: MARGIN_X },
       bufferPages: true,
       lang: 'vi-VN',
@@ -196,7 +274,7 @@ class FormWriter {
   }
 
   private get maxY(): number {
-    return PAGE_H - MARGIN_BOTTOM;
+    return this.pageH - MARGIN_BOTTOM;
   }
 
   /** Start a new page unless `height` more points fit on this one. */
@@ -224,14 +302,14 @@ class FormWriter {
 
   /**
    * Agency top-left (with the QR code of the lookup URL at its left and "Mã tra cứu: …"
-   * under it), national name and motto top-right, date under the motto.
+   * under it), national name and motto top-right, date (if any) under the motto.
    */
-  header(agencyName: string, parentAgencyName: string | undefined, date: Date, qr?: QrMark): void {
+  header(agencyName: string, parentAgencyName: string | undefined, date: Date | undefined, qr?: QrMark): void {
     const doc = this.doc;
     const top = MARGIN_TOP;
     const leftW = 168;
     const rightX = MARGIN_X + leftW + 4;
-    const rightW = PAGE_W - MARGIN_X - rightX;
+    const rightW = this.pageW - MARGIN_X - rightX;
 
     // Left: QR code, then (superior agency) + agency, bold, centred, short rule below.
     let textX = MARGIN_X;
@@ -279,10 +357,13 @@ class FormWriter {
       .moveTo(rightX + (rightW - mottoW) / 2, y)
       .lineTo(rightX + (rightW + mottoW) / 2, y)
       .stroke();
-    y += 5;
-    this.use(FONT.italic, 8.5);
-    doc.text(`Ngày ${formatVnDate(date)}`, rightX, y, { width: rightW, align: 'center', lineBreak: false });
-    const rightBottom = y + doc.currentLineHeight(true);
+    let rightBottom = y;
+    if (date) {
+      y += 5;
+      this.use(FONT.italic, 8.5);
+      doc.text(`Ngày ${formatVnDate(date)}`, rightX, y, { width: rightW, align: 'center', lineBreak: false });
+      rightBottom = y + doc.currentLineHeight(true);
+    }
 
     doc.x = MARGIN_X;
     doc.y = Math.max(leftBottom, rightBottom) + 12;
@@ -292,7 +373,7 @@ class FormWriter {
   title(text: string, dossierCode: string | undefined): void {
     const doc = this.doc;
     this.use(FONT.bold, 11.5);
-    doc.text(text, MARGIN_X, doc.y, { width: CONTENT_W, align: 'center', lineGap: 1 });
+    doc.text(text, MARGIN_X, doc.y, { width: this.contentW, align: 'center', lineGap: 1 });
     if (dossierCode) {
       doc.y += 2;
       this.use(FONT.regular, BODY_SIZE);
@@ -300,7 +381,7 @@ class FormWriter {
       const lw = doc.widthOfString(label);
       this.use(FONT.bold, BODY_SIZE);
       const cw = doc.widthOfString(dossierCode);
-      const x = MARGIN_X + (CONTENT_W - lw - cw) / 2;
+      const x = MARGIN_X + (this.contentW - lw - cw) / 2;
       const y = doc.y;
       this.use(FONT.regular, BODY_SIZE);
       doc.text(label, x, y, { lineBreak: false });
@@ -319,7 +400,7 @@ class FormWriter {
   field(label: string, value: string, indent = 0): void {
     const doc = this.doc;
     const x = MARGIN_X + indent;
-    const width = CONTENT_W - indent;
+    const width = this.contentW - indent;
     this.use(FONT.regular, BODY_SIZE);
     const lw = doc.widthOfString(`${label} `);
     this.use(FONT.bold, BODY_SIZE);
@@ -353,17 +434,74 @@ class FormWriter {
     doc.x = MARGIN_X;
   }
 
-  /** Wrapped paragraph. */
-  paragraph(text: string, opts: { font?: FontName; indent?: number; align?: 'left' | 'justify' } = {}): void {
+  /**
+   * Several "Label: value" fields on one line: each at its equal share of the width if they fit
+   * so, else each just after the one before; one field per line if they do not fit at all.
+   */
+  fieldRow(fields: Array<[label: string, value: string]>): void {
     const doc = this.doc;
-    const indent = opts.indent ?? 0;
-    this.use(opts.font ?? FONT.regular, BODY_SIZE);
+    const gap = 16;
+    const sizes = fields.map(([label, value]) => {
+      this.use(FONT.regular, BODY_SIZE);
+      const lw = doc.widthOfString(`${label} `);
+      this.use(FONT.bold, BODY_SIZE);
+      return { label, value, lw, w: lw + doc.widthOfString(value) };
+    });
+    const layout = (aligned: boolean): number[] | undefined => {
+      const xs: number[] = [];
+      let end = -gap;
+      sizes.forEach((f, i) => {
+        const x = Math.max(aligned ? (i * this.contentW) / sizes.length : 0, end + gap);
+        xs.push(x);
+        end = x + f.w;
+      });
+      return end <= this.contentW ? xs : undefined;
+    };
+    const xs = layout(true) ?? layout(false);
+    if (!xs) {
+      for (const [label, value] of fields) this.field(label, value);
+      return;
+    }
     const lineH = doc.currentLineHeight(true) + LINE_GAP;
     this.ensure(lineH);
-    doc.text(text, MARGIN_X + indent, doc.y, {
-      width: CONTENT_W - indent,
-      lineGap: LINE_GAP,
-      align: opts.align ?? 'left',
+    const y = doc.y;
+    sizes.forEach((f, i) => {
+      const x = MARGIN_X + (xs[i] ?? 0);
+      this.use(FONT.regular, BODY_SIZE);
+      doc.text(`${f.label} `, x, y, { lineBreak: false });
+      this.use(FONT.bold, BODY_SIZE);
+      doc.text(f.value, x + f.lw, y, { lineBreak: false });
+    });
+    doc.x = MARGIN_X;
+    doc.y = y + lineH;
+  }
+
+  /** Wrapped paragraph; runs of text may switch font (in `opts.font` unless a run says otherwise). */
+  paragraph(
+    text: string | TextRun[],
+    opts: { font?: FontName; indent?: number; align?: 'left' | 'justify' } = {},
+  ): void {
+    const doc = this.doc;
+    const indent = opts.indent ?? 0;
+    const font = opts.font ?? FONT.regular;
+    const runs = typeof text === 'string' ? [{ text }] : text;
+    this.use(font, BODY_SIZE);
+    const lineH = doc.currentLineHeight(true) + LINE_GAP;
+    this.ensure(lineH);
+    const y = doc.y;
+    runs.forEach((run, i) => {
+      this.use(run.font ?? font, BODY_SIZE);
+      const continued = i < runs.length - 1;
+      if (i === 0) {
+        doc.text(run.text, MARGIN_X + indent, y, {
+          width: this.contentW - indent,
+          lineGap: LINE_GAP,
+          align: opts.align ?? 'left',
+          continued,
+        });
+      } else {
+        doc.text(run.text, { continued });
+      }
     });
     doc.x = MARGIN_X;
   }
@@ -374,11 +512,11 @@ class FormWriter {
     const hang = 18;
     items.forEach((item, i) => {
       this.use(FONT.regular, BODY_SIZE);
-      const h = doc.heightOfString(item, { width: CONTENT_W - hang, lineGap: LINE_GAP });
+      const h = doc.heightOfString(item, { width: this.contentW - hang, lineGap: LINE_GAP });
       this.ensure(Math.min(h, 60));
       const y = doc.y;
       doc.text(`${i + 1}.`, MARGIN_X + 4, y, { lineBreak: false });
-      doc.text(item, MARGIN_X + hang, y, { width: CONTENT_W - hang, lineGap: LINE_GAP });
+      doc.text(item, MARGIN_X + hang, y, { width: this.contentW - hang, lineGap: LINE_GAP });
       doc.y += 1;
     });
     doc.x = MARGIN_X;
@@ -391,7 +529,7 @@ class FormWriter {
     const padY = 2;
     const size = 8.5;
     const tableW = columns.reduce((s, c) => s + c.width, 0);
-    const x0 = MARGIN_X + (CONTENT_W - tableW) / 2;
+    const x0 = MARGIN_X + (this.contentW - tableW) / 2;
 
     const rowHeight = (cells: string[], font: FontName): number => {
       this.use(font, size);
@@ -439,7 +577,7 @@ class FormWriter {
   /** Signature block: one column sits in the right half of the page, two fill both halves. */
   signatures(cols: SignatureColumn[]): void {
     const doc = this.doc;
-    const half = CONTENT_W / 2;
+    const half = this.contentW / 2;
     const sigSpace = 40;
     this.use(FONT.bold, BODY_SIZE);
     const titleH = doc.currentLineHeight(true);
@@ -454,7 +592,8 @@ class FormWriter {
       this.use(FONT.bold, BODY_SIZE);
       doc.text(col.title, x, y, { width: half, align: 'center', lineBreak: false });
       this.use(FONT.italic, SMALL_SIZE);
-      doc.text('(Ký và ghi rõ họ tên)', x, y + titleH + 1, { width: half, align: 'center', lineBreak: false });
+      const note = col.note ?? '(Ký và ghi rõ họ tên)';
+      doc.text(note, x, y + titleH + 1, { width: half, align: 'center', lineBreak: false });
       this.use(FONT.bold, BODY_SIZE);
       doc.text(col.name, x, y + 2 * titleH + 6 + sigSpace, { width: half, align: 'center' });
       bottom = Math.max(bottom, doc.y);
@@ -478,9 +617,9 @@ class FormWriter {
       doc.page.margins.bottom = 0; // writing below the bottom margin must not add a page
       if (last && lookupUrl) {
         const text = `Tra cứu tình trạng hồ sơ: quét mã QR hoặc truy cập ${lookupUrl}`;
-        this.use(FONT.italic, this.fitSize(text, FONT.italic, 7, CONTENT_W));
-        doc.text(text, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 8, {
-          width: CONTENT_W,
+        this.use(FONT.italic, this.fitSize(text, FONT.italic, 7, this.contentW));
+        doc.text(text, MARGIN_X, this.pageH - MARGIN_BOTTOM + 8, {
+          width: this.contentW,
           align: 'center',
           lineBreak: false,
         });
@@ -488,8 +627,8 @@ class FormWriter {
       if (range.count > 1) {
         this.use(FONT.regular, 7);
         const text = `${dossierCode ? `Mã hồ sơ: ${dossierCode} - ` : ''}Trang ${i + 1}/${range.count}`;
-        doc.text(text, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 18, {
-          width: CONTENT_W,
+        doc.text(text, MARGIN_X, this.pageH - MARGIN_BOTTOM + 18, {
+          width: this.contentW,
           align: 'center',
           lineBreak: false,
         });
@@ -528,6 +667,22 @@ function twoDigits(n: number): string {
 
 function assertDate(d: Date, what: string): void {
   if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new RangeError(`${what}: invalid date`);
+}
+
+/**
+ * "hh:mm dd/mm/yyyy" in Vietnam time, e.g. 2026-03-02T02:30:00Z → "09:30 02/03/2026". Built from
+ * formatVnDateTime so the UTC+7 logic stays in vn-format.
+ */
+function formatVnTimeDate(instant: Date): string {
+  const long = formatVnDateTime(instant);
+  const m = /^(\d{2}) giờ (\d{2}) phút, ngày (\d{2}\/\d{2}\/\d{4})$/.exec(long);
+  if (!m) throw new Error(`unexpected date format: ${long}`);
+  return `${m[1]}:${m[2]} ${m[3]}`;
+}
+
+/** Join the words with no-break spaces, so a date inside running text never splits. */
+function noBreak(text: string): string {
+  return text.replace(/ /g, '\u00a0');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,5 +795,118 @@ export async function renderRefusal(d: RefusalData): Promise<Buffer> {
   w.paragraph('Xin thông báo để được biết và thực hiện./.');
 
   w.signatures([{ title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', name: d.officerName }]);
+  return w.finish(d.dossierCode, d.lookupUrl);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form 4
+
+export async function renderApology(d: ApologyData): Promise<Buffer> {
+  assertDate(d.receivedAt, 'receivedAt');
+  assertDate(d.originalDueAt, 'originalDueAt');
+  assertDate(d.newDueAt, 'newDueAt');
+  assertDate(d.issuedAt, 'issuedAt');
+  const qr = await qrPng(d.lookupUrl);
+  const title = 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ';
+  const w = new FormWriter(`${title} - ${d.dossierCode}`, d.agencyName, d.issuedAt);
+
+  w.header(d.agencyName, undefined, d.issuedAt, { png: qr, checkValue: d.checkValue });
+  w.title(title, d.dossierCode);
+
+  w.paragraph([
+    { text: `${d.agencyName} tiếp nhận hồ sơ của ` },
+    { text: d.addressee, font: FONT.bold },
+    { text: '.' },
+  ]);
+  w.field('Nội dung yêu cầu giải quyết:', d.procedureName);
+  w.field('Thời gian tiếp nhận hồ sơ:', formatVnTimeDate(d.receivedAt));
+  w.field('Thời gian hẹn trả kết quả:', formatVnTimeDate(d.originalDueAt));
+  w.gap(3);
+  w.paragraph(`Tuy nhiên đến nay, ${d.agencyName} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hẹn.`);
+  w.gap(2);
+  w.paragraph(`Lý do: ${d.reason}`);
+  w.gap(2);
+  w.paragraph([
+    {
+      text:
+        `Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ${d.agencyName} xin lỗi Ông/Bà ` +
+        'và hẹn lại ngày trả kết quả: ',
+    },
+    { text: noBreak(formatVnTimeDate(d.newDueAt)), font: FONT.bold },
+    { text: '.' },
+  ]);
+  w.gap(2);
+  w.paragraph('Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.');
+
+  w.signatures([{ title: 'THỦ TRƯỞNG CƠ QUAN', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.officerName }]);
+  return w.finish(d.dossierCode, d.lookupUrl);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form 5
+
+const STEP_RESULT: Record<ControlStepResult, string> = {
+  early: 'Trước hạn',
+  on_time: 'Đúng hạn',
+  late: 'Quá hạn',
+  open: 'Đang xử lý',
+};
+
+export async function renderControlSlip(d: ControlSlipData): Promise<Buffer> {
+  if (d.receivedAt) assertDate(d.receivedAt, 'receivedAt');
+  if (d.dueAt) assertDate(d.dueAt, 'dueAt');
+  d.rows.forEach((r, i) => {
+    assertDate(r.handedOverAt, `rows[${i}].handedOverAt`);
+    if (r.dueAt) assertDate(r.dueAt, `rows[${i}].dueAt`);
+    if (r.doneAt) assertDate(r.doneAt, `rows[${i}].doneAt`);
+  });
+  const qr = await qrPng(d.lookupUrl);
+  const title = 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ';
+  // The slip is the dossier's state as of its latest event: that is its date (and keeps the
+  // output deterministic).
+  const events = [d.receivedAt, ...d.rows.flatMap((r) => [r.handedOverAt, r.doneAt])]
+    .filter((t): t is Date => t !== null)
+    .map((t) => t.getTime());
+  const asOf = new Date(events.length ? Math.max(...events) : 0);
+  const w = new FormWriter(`${title} - ${d.dossierCode}`, d.agencyName, asOf, 'landscape');
+
+  w.header(d.agencyName, undefined, undefined, { png: qr, checkValue: d.checkValue });
+  w.title(title, d.dossierCode);
+
+  w.fieldRow([
+    ['Người nộp hồ sơ:', d.applicantName],
+    ['Nội dung yêu cầu giải quyết:', d.procedureName],
+  ]);
+  const times: Array<[string, string]> = [];
+  if (d.receivedAt) times.push(['Thời gian tiếp nhận hồ sơ:', formatVnTimeDate(d.receivedAt)]);
+  if (d.dueAt) times.push(['Thời gian hẹn trả kết quả:', formatVnTimeDate(d.dueAt)]);
+  if (times.length) w.fieldRow(times);
+  w.field('Cơ quan chủ trì giải quyết:', d.leadAgency);
+  w.field(
+    'Cơ quan phối hợp giải quyết:',
+    d.cooperatingAgencies.length ? d.cooperatingAgencies.join('; ') : 'Không',
+  );
+  w.gap(4);
+  w.table(
+    [
+      { header: 'TÊN CƠ QUAN', width: 115, align: 'left' },
+      { header: 'THỜI GIAN GIAO, NHẬN HỒ SƠ', width: 194, align: 'left' },
+      { header: 'KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/đúng hạn/quá hạn)', width: 120, align: 'left' },
+      { header: 'GHI CHÚ', width: 110, align: 'left' },
+    ],
+    d.rows.map((r) => {
+      const giver = r.handedOverBy ? `${r.handedOverBy} (${r.fromAgency})` : r.fromAgency;
+      const handover =
+        `Giao: ${formatVnTimeDate(r.handedOverAt)} — ${giver}\n` + `Nhận: ${r.receivedBy || '(chưa nhận)'}`;
+      const result = [
+        STEP_RESULT[r.result],
+        ...(r.dueAt ? [`Hạn: ${formatVnTimeDate(r.dueAt)}`] : []),
+        ...(r.doneAt ? [`Xong: ${formatVnTimeDate(r.doneAt)}`] : []),
+      ].join('\n');
+      const note = r.note ? `${r.step}\n${r.note}` : r.step;
+      return [r.toAgency, handover, result, note];
+    }),
+  );
+
   return w.finish(d.dossierCode, d.lookupUrl);
 }

@@ -2,7 +2,7 @@
 // one, and the dossiers row (the projection) is updated in the same transaction. appendEvent
 // is the only writer of both.
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
 import type { Database, DossierTable } from '../db/types.js';
 import { Conflict } from '../lib/errors.js';
 import { type DossierEventType, type DossierStatus, type EventActor, nextStatus } from './lifecycle.js';
@@ -42,7 +42,71 @@ export interface NewEvent {
   agencyId: number | null;
   payload: Record<string, unknown>;
   /** projection columns this event sets besides status (due date, register number…) */
-  set?: Partial<Omit<DossierTable, 'id' | 'code' | 'status' | 'last_seq' | 'last_hash'>>;
+  set?: Omit<Updateable<DossierTable>, 'id' | 'code' | 'status' | 'last_seq' | 'last_hash'>;
+  /** the tasks (work items) this event opens, closes or changes: part of the projection */
+  tasks?: TaskEffects;
+}
+
+export interface NewTask {
+  kind: 'step' | 'branch' | 'consult' | 'supplement';
+  stepId: string;
+  agencyId: number;
+  role: string;
+  assigneeId?: number | null;
+  /** an existing task, or the index of a task opened by the same event */
+  parent?: { taskId: number } | { openedIndex: number };
+  priority: number;
+  dueAt: string | null;
+  fromAgencyId: number | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface TaskEffects {
+  close?: { id: number; outcome: string; status?: 'done' | 'cancelled' }[];
+  open?: NewTask[];
+  update?: { id: number; assigneeId?: number | null; dueAt?: string | null; detail?: Record<string, unknown> }[];
+}
+
+/** Applies an event's task effects; closing a task that is no longer open is a conflict (someone acted first). */
+async function applyTaskEffects(tx: Tx, dossierId: number, seq: number, e: NewEvent): Promise<number[]> {
+  const at = e.at.toISOString();
+  for (const c of e.tasks?.close ?? []) {
+    const r = await tx
+      .updateTable('dossier_tasks')
+      .set({ status: c.status ?? 'done', outcome: c.outcome, closed_seq: seq, closed_at: at, closed_by: e.actorId })
+      .where('id', '=', c.id)
+      .where('dossier_id', '=', dossierId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new Conflict('this step was already acted on; reload the dossier', { reason: 'task_not_open' });
+  }
+  for (const u of e.tasks?.update ?? []) {
+    await tx
+      .updateTable('dossier_tasks')
+      .set({
+        ...(u.assigneeId !== undefined ? { assignee_id: u.assigneeId } : {}),
+        ...(u.dueAt !== undefined ? { due_at: u.dueAt } : {}),
+        ...(u.detail !== undefined ? { detail: JSON.stringify(u.detail) } : {}),
+      })
+      .where('id', '=', u.id)
+      .where('dossier_id', '=', dossierId)
+      .execute();
+  }
+  const opened: number[] = [];
+  for (const t of e.tasks?.open ?? []) {
+    const parent = t.parent === undefined ? null : 'taskId' in t.parent ? t.parent.taskId : (opened[t.parent.openedIndex] ?? null);
+    const row = await tx
+      .insertInto('dossier_tasks')
+      .values({
+        dossier_id: dossierId, kind: t.kind, step_id: t.stepId, agency_id: t.agencyId, role: t.role, assignee_id: t.assigneeId ?? null, parent_task_id: parent,
+        status: 'open', priority: t.priority, opened_seq: seq, opened_at: at, opened_by: e.actorId, from_agency_id: t.fromAgencyId, due_at: t.dueAt,
+        closed_seq: null, closed_at: null, closed_by: null, outcome: null, detail: t.detail ? JSON.stringify(t.detail) : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    opened.push(row.id);
+  }
+  return opened;
 }
 
 /**
@@ -50,7 +114,7 @@ export interface NewEvent {
  * projection. The conditional UPDATE on last_seq makes a concurrent append fail instead of
  * forking the chain.
  */
-export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promise<{ seq: number; status: DossierStatus }> {
+export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promise<{ seq: number; status: DossierStatus; openedTaskIds: number[] }> {
   const d = await tx.selectFrom('dossiers').select(['status', 'last_seq', 'last_hash']).where('id', '=', dossierId).executeTakeFirstOrThrow();
   const to = nextStatus(d.status as DossierStatus, e.type, e.actor);
   if (!to) throw new Conflict(`a dossier in status ${d.status} cannot take "${e.type}"`, { reason: 'transition_not_allowed' });
@@ -58,7 +122,8 @@ export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promi
   const at = e.at.toISOString();
   const fields: EventFields = { dossierId, seq, type: e.type, at, actorId: e.actorId, agencyId: e.agencyId, payload: e.payload };
   const hash = eventHash(d.last_hash, fields);
-  await tx.insertInto('dossier_events').values({ dossier_id: dossierId, seq, type: e.type, at, actor_id: e.actorId, agency_id: e.agencyId, payload: canonicalJson(e.payload), prev_hash: d.last_hash, hash }).execute();
+  // The projection first: its conditional UPDATE takes the row lock, so a concurrent append
+  // waits, then finds last_seq moved and fails cleanly instead of colliding on the event key.
   const r = await tx
     .updateTable('dossiers')
     .set({ ...e.set, status: to, last_seq: seq, last_hash: hash, updated_at: at })
@@ -66,13 +131,15 @@ export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promi
     .where('last_seq', '=', d.last_seq)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw new Conflict('the dossier changed at the same time; try again', { reason: 'concurrent_change' });
-  return { seq, status: to };
+  await tx.insertInto('dossier_events').values({ dossier_id: dossierId, seq, type: e.type, at, actor_id: e.actorId, agency_id: e.agencyId, payload: canonicalJson(e.payload), prev_hash: d.last_hash, hash }).execute();
+  const openedTaskIds = await applyTaskEffects(tx, dossierId, seq, e);
+  return { seq, status: to, openedTaskIds };
 }
 
 /** Creates a dossier row with its first event. */
 export async function createDossier(
   tx: Tx,
-  row: Omit<DossierTable, 'id' | 'status' | 'last_seq' | 'last_hash' | 'updated_at'>,
+  row: Omit<Insertable<DossierTable>, 'id' | 'status' | 'last_seq' | 'last_hash' | 'updated_at'>,
   first: NewEvent,
 ): Promise<{ id: number; status: DossierStatus }> {
   const to = nextStatus('new', first.type, first.actor);
@@ -87,6 +154,7 @@ export async function createDossier(
   const hash = eventHash(GENESIS_HASH, fields);
   await tx.insertInto('dossier_events').values({ dossier_id: inserted.id, seq: 1, type: first.type, at, actor_id: first.actorId, agency_id: first.agencyId, payload: canonicalJson(first.payload), prev_hash: GENESIS_HASH, hash }).execute();
   await tx.updateTable('dossiers').set({ last_seq: 1, last_hash: hash }).where('id', '=', inserted.id).execute();
+  await applyTaskEffects(tx, inserted.id, 1, first);
   return { id: inserted.id, status: to };
 }
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { agencyHandles, findVersionInForce, getVersionById, type VersionForIntake } from '../catalog/store.js';
-import type { TimeLimit } from '../catalog/schemas.js';
+import type { WorkingCalendar } from '../calendar/working-time.js';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/types.js';
 import { vnDate } from '../lib/dates.js';
@@ -16,16 +16,13 @@ import { newCheckValue, nextDossierCode, nextRegisterNumber } from './dossier-co
 import { appendEvent, createDossier } from './event-log.js';
 import { type FieldError, type Language, validateForm } from './form-validation.js';
 import { PUBLIC_STATUS, type DossierStatus } from './lifecycle.js';
+import { supplementRestart, tasksAtReceipt } from '../workflow/engine.js';
 
 type Tx = Transaction<Database>;
 
-export interface DueDates {
-  dueDate(receivedAt: Date, limit: TimeLimit): Date;
-}
-
 export interface IntakeDeps {
   db: Db;
-  dueDates: DueDates;
+  dueDates: WorkingCalendar;
   publicUrl: string;
 }
 
@@ -156,11 +153,11 @@ async function dossierForDesk(tx: Tx | Db, actor: Actor, code: string) {
   const d = await tx
     .selectFrom('dossiers as d')
     .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
-    .select(['d.id', 'd.code', 'd.status', 'd.procedure_version_id', 'd.applicant', 'd.receiving_agency_id', 'd.supplement_count', 'd.paused_since', 'a.path', 'a.code as agency_code'])
+    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.procedure_version_id', 'd.applicant', 'd.receiving_agency_id', 'd.supplement_count', 'd.paused_since', 'a.path', 'a.code as agency_code', 'a.name as agency_name', 'a.level as agency_level'])
     .where('d.code', '=', code)
     .executeTakeFirst();
   if (!d || !can(actor, 'dossier.receive', { agencyPath: d.path })) throw new NotFound(`dossier ${code} not found`);
-  return d;
+  return { ...d, receiving: { id: d.receiving_agency_id, code: d.agency_code, name: d.agency_name, path: d.path, level: d.agency_level } };
 }
 
 export interface SupplementItem {
@@ -181,16 +178,33 @@ export type DeskOutcome =
   | { outcome: 'supplement'; items: SupplementItem[] }
   | { outcome: 'refuse'; reasons: string[] };
 
-async function applyOutcome(deps: IntakeDeps, tx: Tx, actor: Actor, d: { id: number; code: string; receiving_agency_id: number; supplement_count: number; paused_since: string | null; applicant: string }, v: VersionForIntake, o: DeskOutcome, now: Date) {
+interface OutcomeTarget {
+  id: number;
+  code: string;
+  channel: string;
+  receiving: { id: number; code: string; name: string; path: string; level: string };
+  supplement_count: number;
+  paused_since: string | null;
+  applicant: string;
+}
+
+async function applyOutcome(deps: IntakeDeps, tx: Tx, actor: Actor, d: OutcomeTarget, v: VersionForIntake, o: DeskOutcome, now: Date) {
   const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
-  const base = { at: now, actor: 'desk' as const, actorId: actor.accountId, agencyId: d.receiving_agency_id };
+  const base = { at: now, actor: 'desk_officer' as const, actorId: actor.accountId, agencyId: d.receiving.id };
   let status: DossierStatus;
   if (o.outcome === 'receive') {
     // the time limit runs from the receipt of the complete dossier (it restarts after a supplement)
     const due = deps.dueDates.dueDate(now, v.timeLimit);
     const year = Number(vnDate(now).slice(0, 4));
-    const registerNo = await nextRegisterNumber(tx, d.receiving_agency_id, year);
-    ({ status } = await appendEvent(tx, d.id, { ...base, type: 'received', payload: { dueAt: due.toISOString(), registerYear: year, registerNo, timeLimit: v.timeLimit }, set: { received_at: now.toISOString(), due_at: due.toISOString(), paused_since: null, register_year: year, register_no: registerNo } }));
+    const registerNo = await nextRegisterNumber(tx, d.receiving.id, year);
+    // the first processing step opens now, in the responsible unit's inbox (hand-over from the desk)
+    const wf = await tasksAtReceipt(tx, deps.dueDates, { receiving: d.receiving, version: v, channel: d.channel, now, dueAt: due });
+    ({ status } = await appendEvent(tx, d.id, {
+      ...base, type: 'received',
+      payload: { dueAt: due.toISOString(), registerYear: year, registerNo, timeLimit: v.timeLimit, workflowTemplate: wf.set.workflow_template_id, firstStep: wf.set.current_step, firstAgency: wf.tasks.open[0]!.agencyId, stepDueAt: wf.tasks.open[0]!.dueAt },
+      set: { received_at: now.toISOString(), due_at: due.toISOString(), paused_since: null, register_year: year, register_no: registerNo, ...wf.set },
+      tasks: wf.tasks,
+    }));
   } else if (o.outcome === 'supplement') {
     checkSupplementItems(v, o.items);
     if (d.supplement_count >= 1) throw new Conflict('a supplement request must list everything missing in one go: this dossier already had one', { reason: 'second_supplement' });
@@ -262,10 +276,10 @@ export async function registerAtDesk(deps: IntakeDeps, actor: Actor, input: Desk
         channel: input.channel, form_data: JSON.stringify(input.form), return_method: input.returnMethod, submitted_at: now.toISOString(), received_at: null, due_at: null,
         paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null,
       },
-      { type: 'submitted', at: now, actor: 'desk', actorId: actor.accountId, agencyId: agency.id, payload: { channel: input.channel, procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), registeredBy: actor.accountId } },
+      { type: 'submitted', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: agency.id, payload: { channel: input.channel, procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), registeredBy: actor.accountId } },
     );
     await attachDocuments(tx, id, 1, null, input.documents, 'scan');
-    const status = await applyOutcome(deps, tx, actor, { id, code, receiving_agency_id: agency.id, supplement_count: 0, paused_since: null, applicant: JSON.stringify(snapshot) }, v, input.decision, now);
+    const status = await applyOutcome(deps, tx, actor, { id, code, channel: input.channel, receiving: agency, supplement_count: 0, paused_since: null, applicant: JSON.stringify(snapshot) }, v, input.decision, now);
     return { id, code, status };
   });
 }
@@ -277,7 +291,8 @@ export async function provideSupplement(deps: IntakeDeps, actor: Actor, code: st
     const v = await getVersionById(tx, d.procedure_version_id);
     checkDocuments({ ...v, documents: v.documents.map((x) => ({ ...x, mandatory: false })) }, documents, true);
     if (documents.length === 0) throw new Invalid('attach the documents that were asked for', 'documents');
-    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since }, set: { paused_since: null } });
+    const restart = d.status === 'processing_supplement' ? await supplementRestart(tx, deps.dueDates, d.id, v.timeLimit, now) : undefined;
+    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
     await attachDocuments(tx, d.id, seq, actor.actingFor ?? actor.accountId, documents, 'upload');
     const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
     if (applicant.email) await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl), now);
@@ -291,7 +306,8 @@ export async function deskReceiveSupplement(deps: IntakeDeps, actor: Actor, code
     const d = await dossierForDesk(tx, actor, code);
     const v = await getVersionById(tx, d.procedure_version_id);
     checkDocuments({ ...v, documents: v.documents.map((x) => ({ ...x, mandatory: false })) }, documents, false);
-    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'desk', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, atDesk: true }, set: { paused_since: null } });
+    const restart = d.status === 'processing_supplement' ? await supplementRestart(tx, deps.dueDates, d.id, v.timeLimit, now) : undefined;
+    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, atDesk: true, ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
     await attachDocuments(tx, d.id, seq, null, documents, 'scan');
     return status;
   });

@@ -1,51 +1,83 @@
-// The dossier lifecycle as data (DOMAIN.md §2): which event may follow which status, taken
-// by whom, and the status it leads to. Every change goes through appendEvent, which checks
-// this table, so no route can bypass it.
+// The dossier lifecycle as data (DOMAIN.md §2): which event may follow which status, taken by
+// which role, and the status it leads to. Every change goes through appendEvent, which checks
+// this table, so no route can bypass it. Which step, agency and officer may act is checked on
+// top of this by the workflow (src/workflow/engine.ts).
 
 export const STATUSES = [
   'submitted', // online, waiting for the desk to check it
-  'received', // receipt issued, due date running (Mới tiếp nhận)
-  'supplement_requested', // waiting for the applicant (Yêu cầu bổ sung hồ sơ)
+  'received', // receipt issued, due date running, not yet taken up (Mới tiếp nhận)
+  'supplement_requested', // the desk asked for missing papers before receipt (Yêu cầu bổ sung hồ sơ)
+  'processing', // a processing step is under way (Đang xử lý)
+  'processing_supplement', // examination asked for missing papers; time is paused (Yêu cầu bổ sung hồ sơ)
+  'resolved', // result recorded, waiting to be returned (Đã xử lý xong)
+  'returned', // terminal: result returned (Đã trả kết quả)
   'refused', // terminal (Từ chối)
   'withdrawn', // terminal (Công dân rút hồ sơ)
 ] as const;
 export type DossierStatus = (typeof STATUSES)[number];
 
-export const EVENT_TYPES = ['submitted', 'received', 'supplement_requested', 'supplement_provided', 'refused', 'withdrawn'] as const;
+export const EVENT_TYPES = [
+  'submitted', 'received', 'supplement_requested', 'supplement_provided', 'refused', 'withdrawn',
+  'task_claimed', 'task_assigned', 'handed_over', 'returned_to_step', 'consultation_requested', 'consultation_answered',
+  'transferred', 'processing_supplement_requested', 'approved', 'result_recorded', 'result_returned', 'apology_issued',
+] as const;
 export type DossierEventType = (typeof EVENT_TYPES)[number];
 
-/** Who takes an event: the applicant (owner), a desk officer of the receiving agency's subtree. */
-export type EventActor = 'applicant' | 'desk';
+/** Who takes an event: the applicant (owner), an officer in one of these roles, or the system. */
+export const EVENT_ACTORS = ['applicant', 'desk_officer', 'specialist', 'unit_head', 'agency_leader', 'system'] as const;
+export type EventActor = (typeof EVENT_ACTORS)[number];
 
 interface Transition {
-  /** statuses it may follow; 'new' = the first event of a dossier */
-  from: readonly (DossierStatus | 'new')[];
-  to: DossierStatus;
+  /** status before → status after; 'new' = the first event of a dossier */
+  moves: Partial<Record<DossierStatus | 'new', DossierStatus>>;
   by: readonly EventActor[];
 }
 
+const PROCESSORS = ['specialist', 'unit_head', 'agency_leader'] as const;
+const OFFICERS = ['desk_officer', ...PROCESSORS] as const;
+const IN_PROGRESS = { received: 'processing', processing: 'processing' } as const;
+
 export const TRANSITIONS: Record<DossierEventType, Transition> = {
-  // online by the applicant, or a paper dossier registered by the desk on the applicant's behalf
-  submitted: { from: ['new'], to: 'submitted', by: ['applicant', 'desk'] },
-  received: { from: ['submitted'], to: 'received', by: ['desk'] },
-  supplement_requested: { from: ['submitted'], to: 'supplement_requested', by: ['desk'] },
-  supplement_provided: { from: ['supplement_requested'], to: 'submitted', by: ['applicant', 'desk'] },
-  refused: { from: ['submitted'], to: 'refused', by: ['desk'] },
-  withdrawn: { from: ['submitted', 'received', 'supplement_requested'], to: 'withdrawn', by: ['applicant'] },
+  // online by the applicant, or a paper dossier registered by the desk on the applicant's behalf;
+  // a member dossier of an inter-connected group is opened by the system
+  submitted: { moves: { new: 'submitted' }, by: ['applicant', 'desk_officer', 'system'] },
+  received: { moves: { submitted: 'received' }, by: ['desk_officer', 'system'] },
+  supplement_requested: { moves: { submitted: 'supplement_requested' }, by: ['desk_officer'] },
+  supplement_provided: { moves: { supplement_requested: 'submitted', processing_supplement: 'processing' }, by: ['applicant', 'desk_officer'] },
+  // at the desk (outside competence, unlawful) or after examination, with reasons
+  refused: { moves: { submitted: 'refused', received: 'refused', processing: 'refused' }, by: ['desk_officer', 'unit_head', 'agency_leader'] },
+  withdrawn: { moves: { submitted: 'withdrawn', received: 'withdrawn', supplement_requested: 'withdrawn', processing: 'withdrawn', processing_supplement: 'withdrawn' }, by: ['applicant'] },
+  task_claimed: { moves: IN_PROGRESS, by: OFFICERS },
+  task_assigned: { moves: IN_PROGRESS, by: ['unit_head', 'agency_leader'] },
+  handed_over: { moves: IN_PROGRESS, by: OFFICERS },
+  returned_to_step: { moves: { processing: 'processing' }, by: PROCESSORS },
+  consultation_requested: { moves: IN_PROGRESS, by: PROCESSORS },
+  // the consulted agency (or a parallel branch) answers; its answer may come during a pause too
+  consultation_answered: { moves: { processing: 'processing', processing_supplement: 'processing_supplement' }, by: PROCESSORS },
+  transferred: { moves: IN_PROGRESS, by: ['unit_head', 'agency_leader'] },
+  processing_supplement_requested: { moves: { received: 'processing_supplement', processing: 'processing_supplement' }, by: PROCESSORS },
+  approved: { moves: { processing: 'processing' }, by: ['unit_head', 'agency_leader'] },
+  result_recorded: { moves: { received: 'resolved', processing: 'resolved' }, by: OFFICERS },
+  result_returned: { moves: { resolved: 'returned' }, by: ['desk_officer'] },
+  apology_issued: { moves: { received: 'received', processing: 'processing', processing_supplement: 'processing_supplement' }, by: ['unit_head', 'agency_leader'] },
 };
 
-export const TERMINAL: ReadonlySet<DossierStatus> = new Set(['refused', 'withdrawn']);
+export const TERMINAL: ReadonlySet<DossierStatus> = new Set(['refused', 'withdrawn', 'returned']);
 
 /** Public statuses (national sync names, DOMAIN.md §2.11), shown to applicants and on look-up. */
 export const PUBLIC_STATUS: Record<DossierStatus, { vi: string; en: string; national: string }> = {
   submitted: { vi: 'Đã nộp, chờ tiếp nhận', en: 'Submitted, awaiting the desk', national: 'Mới tiếp nhận' },
   received: { vi: 'Mới tiếp nhận', en: 'Received', national: 'Mới tiếp nhận' },
   supplement_requested: { vi: 'Yêu cầu bổ sung hồ sơ', en: 'Supplement requested', national: 'Yêu cầu bổ sung hồ sơ' },
+  processing: { vi: 'Đang xử lý', en: 'In progress', national: 'Đang xử lý' },
+  processing_supplement: { vi: 'Yêu cầu bổ sung hồ sơ', en: 'Supplement requested', national: 'Yêu cầu bổ sung hồ sơ' },
+  resolved: { vi: 'Đã xử lý xong', en: 'Resolved, result ready', national: 'Đã xử lý xong' },
+  returned: { vi: 'Đã trả kết quả', en: 'Result returned', national: 'Đã trả kết quả' },
   refused: { vi: 'Từ chối', en: 'Refused', national: 'Từ chối' },
   withdrawn: { vi: 'Công dân rút hồ sơ', en: 'Withdrawn by the applicant', national: 'Công dân rút hồ sơ' },
 };
 
 export function nextStatus(current: DossierStatus | 'new', type: DossierEventType, actor: EventActor): DossierStatus | null {
   const t = TRANSITIONS[type];
-  return t.from.includes(current) && t.by.includes(actor) ? t.to : null;
+  return t.by.includes(actor) ? (t.moves[current] ?? null) : null;
 }

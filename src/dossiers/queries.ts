@@ -67,9 +67,9 @@ export async function dossierDetail(db: Db, r: Row): Promise<DossierDetail> {
     .where('e.dossier_id', '=', r.id)
     .orderBy('e.seq')
     .execute();
-  const lastSupplement = [...events].reverse().find((e) => e.type === 'supplement_requested');
+  const lastSupplement = [...events].reverse().find((e) => e.type === 'supplement_requested' || e.type === 'processing_supplement_requested');
   const openSupplement =
-    r.status === 'supplement_requested' && lastSupplement
+    (r.status === 'supplement_requested' || r.status === 'processing_supplement') && lastSupplement
       ? (JSON.parse(lastSupplement.payload) as { items: { requirement: string; reason: string }[] }).items.map((i) => ({ ...i, name: nameOf(i.requirement) }))
       : null;
   return {

@@ -7,7 +7,7 @@ import type { Clock } from '../app.js';
 import type { CalendarService } from '../calendar/schedules-store.js';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../documents/blob-store.js';
-import { renderReceipt, renderRefusal, renderSupplementRequest } from '../documents/forms-pdf.js';
+import { renderApology, renderReceipt, renderRefusal, renderSupplementRequest } from '../documents/forms-pdf.js';
 import { acceptUpload } from '../documents/uploads.js';
 import { recordAccess } from '../identity/access-log.js';
 import { requireActor, requirePermission } from '../identity/auth-plugin.js';
@@ -32,7 +32,7 @@ export interface DossierDeps {
 
 const err = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse') };
 const CodeParams = Type.Object({ code: DossierCode });
-const FORM_NAMES = ['receipt', 'supplement', 'refusal'] as const;
+const FORM_NAMES = ['receipt', 'supplement', 'refusal', 'apology'] as const;
 const METHOD_VI: Record<string, string> = { desk: 'Tại Bộ phận Một cửa', post: 'Qua dịch vụ bưu chính công ích', online: 'Trực tuyến' };
 const FORM_VI: Record<string, string> = { original: 'Bản chính', copy: 'Bản sao', certified_copy: 'Bản sao có chứng thực', original_or_copy: 'Bản chính hoặc bản sao', presented: 'Xuất trình bản chính' };
 
@@ -66,7 +66,8 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
 
   app.post('/api/uploads', { schema: { tags, summary: 'Upload one file (multipart field "file"): PDF, JPEG or PNG by content, within the size limit', consumes: ['multipart/form-data'], response: { 201: UploadResponse, ...err, 413: Type.Ref('ErrorResponse') } }, bodyLimit: deps.uploadLimit + 65_536 }, async (req, reply) => {
     const actor = requireActor(req);
-    if (actor.kind === 'officer' && !actor.grants.some((g) => g.role === 'desk_officer')) throw new Forbidden('only applicants and desk officers upload dossier files');
+    // applicants upload their papers; the desk scans paper ones; processing officers upload results
+    if (actor.kind === 'officer' && !actor.grants.some((g) => ['desk_officer', 'specialist', 'unit_head', 'agency_leader'].includes(g.role))) throw new Forbidden('only applicants and officers who process dossiers upload files');
     const file = await req.file({ limits: { fileSize: deps.uploadLimit + 1, files: 1, fields: 5 } }).catch(() => undefined);
     if (!file) throw new Invalid('send one file in the multipart field "file"', 'file');
     const upload = await acceptUpload(db, deps.blobs, actor.accountId, file.filename, file.file, deps.uploadLimit, clock.now());
@@ -134,7 +135,7 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
 
   // ---------- forms (PDF) ----------
 
-  app.get('/api/dossiers/:code/forms/:form', { schema: { tags, summary: 'Form 1 (receipt), 2 (supplement request) or 3 (refusal) as an A5 PDF', params: Type.Object({ code: DossierCode, form: Type.Enum(FORM_NAMES) }), response: { 404: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse') } } }, async (req, reply) => {
+  app.get('/api/dossiers/:code/forms/:form', { schema: { tags, summary: 'Form 1 (receipt), 2 (supplement request), 3 (refusal) or 4 (apology and new date) as an A5 PDF', params: Type.Object({ code: DossierCode, form: Type.Enum(FORM_NAMES) }), response: { 404: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse') } } }, async (req, reply) => {
     const { r } = await readable(req, req.params.code);
     const events = await db.selectFrom('dossier_events as e').leftJoin('accounts as a', 'a.id', 'e.actor_id').select(['e.type', 'e.at', 'e.payload', 'a.full_name']).where('e.dossier_id', '=', r.id).orderBy('e.seq', 'desc').execute();
     const applicant = JSON.parse(r.applicant) as { name: string; address?: string; phone?: string; email?: string };
@@ -159,8 +160,14 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
         registerEntry: r.register_no!,
         officerName: ev.full_name ?? '',
       });
+    } else if (req.params.form === 'apology') {
+      const ev = events.find((e) => e.type === 'apology_issued');
+      if (!ev) throw new NotFound('this dossier has no apology');
+      const p = JSON.parse(ev.payload) as { reason: string; oldDueAt: string; newDueAt: string; agency: number };
+      const by = await db.selectFrom('agencies').select('name').where('id', '=', p.agency).executeTakeFirst();
+      pdf = await renderApology({ ...common, agencyName: by?.name ?? r.agency_name, addressee: applicant.name, receivedAt: new Date(r.received_at!), originalDueAt: new Date(p.oldDueAt), newDueAt: new Date(p.newDueAt), reason: p.reason, officerName: ev.full_name ?? '', issuedAt: new Date(ev.at) });
     } else if (req.params.form === 'supplement') {
-      const ev = events.find((e) => e.type === 'supplement_requested');
+      const ev = events.find((e) => e.type === 'supplement_requested' || e.type === 'processing_supplement_requested');
       if (!ev) throw new NotFound('this dossier has no supplement request');
       const items = (JSON.parse(ev.payload) as { items: { requirement: string; reason: string }[] }).items;
       pdf = await renderSupplementRequest({ ...common, addressee: applicant.name, receivedAt: new Date(r.submitted_at), items: items.map((i) => ({ name: content.documents.find((d) => d.code === i.requirement)?.name ?? i.requirement, reason: i.reason })), officerName: ev.full_name ?? '', issuedAt: new Date(ev.at) });

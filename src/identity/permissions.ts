@@ -8,7 +8,7 @@ export const ACTIONS = [
   'applicant.search', 'applicant.read',
   'access_log.read',
   'workspace.enter',
-  'dossier.receive', 'dossier.read',
+  'dossier.receive', 'dossier.read', 'dossier.process', 'task.assign', 'workflow.edit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -27,6 +27,11 @@ export const ROLE_ACTIONS: Record<Action, readonly Role[]> = {
   // the one-stop desk receives, requests supplements, refuses, keeps the register
   'dossier.receive': ['desk_officer'],
   'dossier.read': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+  // processing steps: each step names the role that acts; the workflow checks step and agency
+  'dossier.process': ['desk_officer', 'specialist', 'unit_head', 'agency_leader'],
+  'task.assign': ['unit_head', 'agency_leader'],
+  // workflow templates are city-wide catalog data
+  'workflow.edit': ['system_admin'],
 };
 
 /** A grant as the permission check sees it: role and the materialised path of its agency. */
