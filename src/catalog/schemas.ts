@@ -57,6 +57,9 @@ export const AgencyRecord = Type.Object(
     email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
     website: Type.Optional(Type.String({ format: 'uri', maxLength: 300 })),
     hasOneStopDesk: Type.Boolean(),
+    territoryCode: Type.Optional(
+      Type.String({ pattern: '^[A-Z0-9.]{3,40}$', description: "for a vertical-sector agency (a ward's police): the local-government unit whose territory it serves; the tree parent stays its own sector" }),
+    ),
     ...Verification,
   },
   { additionalProperties: false },

@@ -84,6 +84,7 @@ export async function upsertAgencies(db: Conn, records: AgencyRecord[], now: str
       has_one_stop_desk: flag(a.hasOneStopDesk),
       verified: flag(a.verified),
       note: a.note ?? null,
+      territory_code: a.territoryCode ?? null,
       updated_at: now,
     };
     await db
@@ -124,7 +125,7 @@ async function recomputeAgencyPaths(db: Conn): Promise<void> {
 
 const agencyColumns = [
   'a.id', 'a.code', 'a.name', 'a.name_en', 'a.short_name', 'a.level', 'a.address', 'a.phone',
-  'a.email', 'a.website', 'a.has_one_stop_desk', 'a.verified', 'a.note', 'a.path',
+  'a.email', 'a.website', 'a.has_one_stop_desk', 'a.verified', 'a.note', 'a.path', 'a.territory_code',
 ] as const;
 
 function agencyQuery(db: Db) {
@@ -472,6 +473,7 @@ export async function exportAgencyRecords(db: Db): Promise<AgencyRecord[]> {
     if (a.email) rec.email = a.email;
     if (a.website) rec.website = a.website;
     if (a.note) rec.note = a.note;
+    if (r.territory_code) rec.territoryCode = r.territory_code;
     return rec;
   });
 }

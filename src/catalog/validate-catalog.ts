@@ -64,6 +64,7 @@ export function validateCatalog(file: unknown, known?: KnownCodes): CatalogProbl
   const roots = catalog.agencies.filter((a) => a.parentCode === null);
   catalog.agencies.forEach((a, i) => {
     if (a.parentCode !== null && !knownAgency(a.parentCode)) add(`/agencies/${i}/parentCode`, `unknown parent agency ${a.parentCode}`);
+    if (a.territoryCode !== undefined && !knownAgency(a.territoryCode)) add(`/agencies/${i}/territoryCode`, `unknown territory agency ${a.territoryCode}`);
   });
   if (catalog.agencies.length > 0 && roots.length === 0 && !known?.agencies.size) add('/agencies', 'the agency tree has no root (an agency with parentCode null)');
   // Cycles: walk up from each agency; more steps than agencies means a loop.

@@ -29,6 +29,8 @@ export interface AgencyTable {
   verified: Flag;
   note: string | null;
   updated_at: string;
+  /** the local-government unit a vertical-sector agency serves (its tree parent is its own sector) */
+  territory_code: string | null;
 }
 
 export interface ProcedureTable {
@@ -251,6 +253,8 @@ export interface DossierTable {
   group_code: string | null;
   /** when the result was recorded */
   result_at: string | null;
+  /** a group member's share of the group's time limit, in working hours */
+  budget_cap_hours: number | null;
   apology_count: ColumnType<number, number | undefined, number>;
   /** 1 for an online dossier of a procedure that gives online dossiers priority */
   priority: ColumnType<number, number | undefined, number>;

@@ -17,6 +17,7 @@ import { appendEvent, createDossier } from './event-log.js';
 import { type FieldError, type Language, validateForm } from './form-validation.js';
 import { PUBLIC_STATUS, type DossierStatus } from './lifecycle.js';
 import { supplementRestart, tasksAtReceipt } from '../workflow/engine.js';
+import { checkGroupApplication, groupCapAtReceipt, type GroupMemberInput } from '../workflow/groups.js';
 
 type Tx = Transaction<Database>;
 
@@ -100,6 +101,8 @@ export interface OnlineSubmission {
   form: Record<string, unknown>;
   documents: DocumentInput[];
   returnMethod: (typeof RETURN_METHODS)[number];
+  /** one application for an inter-connected group (procedure = its first member) */
+  group?: { code: string; members: GroupMemberInput[] } | undefined;
 }
 
 /**
@@ -120,6 +123,13 @@ export async function submitOnline(deps: IntakeDeps, actor: Actor, input: Online
   if (!agencyHandles(v, agency) || agency.has_one_stop_desk !== 1) throw new Invalid(`${agency.name} does not receive this procedure`, 'agency');
   checkForm(v, input.form, lang);
   checkDocuments(v, input.documents, true);
+  if (input.group) {
+    await checkGroupApplication(db, input.group.code, v.nationalCode, input.group.members, now);
+    for (const m of input.group.members) for (const d of m.documents) if (d.upload) {
+      const u = await db.selectFrom('uploads').select('owner_account_id').where('id', '=', d.upload).executeTakeFirst();
+      if (!u || u.owner_account_id !== actor.accountId) throw new Invalid(`upload ${d.upload} not found`, 'group.members');
+    }
+  }
   const applicant = await db.selectFrom('accounts').selectAll().where('id', '=', applicantId).executeTakeFirstOrThrow();
   const snapshot: ApplicantSnapshot = { name: applicant.full_name, citizenId: applicant.citizen_id, taxCode: applicant.tax_code, address: applicant.address, phone: applicant.phone, email: applicant.email };
   try {
@@ -130,9 +140,9 @@ export async function submitOnline(deps: IntakeDeps, actor: Actor, input: Online
         {
           code, check_value: newCheckValue(), procedure_version_id: v.id, receiving_agency_id: agency.id, applicant_account_id: applicantId, applicant: JSON.stringify(snapshot),
           channel: 'online', form_data: JSON.stringify(input.form), return_method: input.returnMethod, submitted_at: now.toISOString(), received_at: null, due_at: null,
-          paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null,
+          paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null, group_code: input.group?.code ?? null,
         },
-        { type: 'submitted', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { channel: 'online', procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), onBehalfOf: actor.actingFor } },
+        { type: 'submitted', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { channel: 'online', procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), onBehalfOf: actor.actingFor, ...(input.group ? { group: input.group.code, groupMembers: input.group.members } : {}) } },
       );
       await attachDocuments(tx, id, 1, applicantId === actor.accountId ? actor.accountId : null, input.documents, 'upload');
       await tx.insertInto('idempotency_keys').values({ account_id: applicantId, key: idempotencyKey, request_hash: requestHash, dossier_id: id, created_at: now.toISOString() }).execute();
@@ -153,7 +163,7 @@ async function dossierForDesk(tx: Tx | Db, actor: Actor, code: string) {
   const d = await tx
     .selectFrom('dossiers as d')
     .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
-    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.procedure_version_id', 'd.applicant', 'd.receiving_agency_id', 'd.supplement_count', 'd.paused_since', 'a.path', 'a.code as agency_code', 'a.name as agency_name', 'a.level as agency_level'])
+    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.group_code', 'd.procedure_version_id', 'd.applicant', 'd.receiving_agency_id', 'd.supplement_count', 'd.paused_since', 'a.path', 'a.code as agency_code', 'a.name as agency_name', 'a.level as agency_level'])
     .where('d.code', '=', code)
     .executeTakeFirst();
   if (!d || !can(actor, 'dossier.receive', { agencyPath: d.path })) throw new NotFound(`dossier ${code} not found`);
@@ -180,6 +190,7 @@ export type DeskOutcome =
 
 interface OutcomeTarget {
   id: number;
+  group_code?: string | null;
   code: string;
   channel: string;
   receiving: { id: number; code: string; name: string; path: string; level: string };
@@ -194,14 +205,16 @@ async function applyOutcome(deps: IntakeDeps, tx: Tx, actor: Actor, d: OutcomeTa
   let status: DossierStatus;
   if (o.outcome === 'receive') {
     // the time limit runs from the receipt of the complete dossier (it restarts after a supplement)
-    const due = deps.dueDates.dueDate(now, v.timeLimit);
+    // a group application runs on the group's time limit; its own procedure gets the first share
+    const group = d.group_code ? await groupCapAtReceipt(tx, d.group_code, now) : undefined;
+    const due = deps.dueDates.dueDate(now, group?.dueLimit ?? v.timeLimit);
     const year = Number(vnDate(now).slice(0, 4));
     const registerNo = await nextRegisterNumber(tx, d.receiving.id, year);
     // the first processing step opens now, in the responsible unit's inbox (hand-over from the desk)
-    const wf = await tasksAtReceipt(tx, deps.dueDates, { receiving: d.receiving, version: v, channel: d.channel, now, dueAt: due });
+    const wf = await tasksAtReceipt(tx, deps.dueDates, { receiving: d.receiving, version: v, channel: d.channel, now, dueAt: due, capHours: group?.capHours });
     ({ status } = await appendEvent(tx, d.id, {
       ...base, type: 'received',
-      payload: { dueAt: due.toISOString(), registerYear: year, registerNo, timeLimit: v.timeLimit, workflowTemplate: wf.set.workflow_template_id, firstStep: wf.set.current_step, firstAgency: wf.tasks.open[0]!.agencyId, stepDueAt: wf.tasks.open[0]!.dueAt },
+      payload: { dueAt: due.toISOString(), registerYear: year, registerNo, timeLimit: group?.dueLimit ?? v.timeLimit, workflowTemplate: wf.set.workflow_template_id, firstStep: wf.set.current_step, firstAgency: wf.tasks.open[0]!.agencyId, stepDueAt: wf.tasks.open[0]!.dueAt },
       set: { received_at: now.toISOString(), due_at: due.toISOString(), paused_since: null, register_year: year, register_no: registerNo, ...wf.set },
       tasks: wf.tasks,
     }));

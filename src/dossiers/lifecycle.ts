@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'submitted', 'received', 'supplement_requested', 'supplement_provided', 'refused', 'withdrawn',
   'task_claimed', 'task_assigned', 'handed_over', 'returned_to_step', 'consultation_requested', 'consultation_answered',
   'transferred', 'processing_supplement_requested', 'approved', 'result_recorded', 'result_returned', 'apology_issued',
+  'member_result_recorded',
 ] as const;
 export type DossierEventType = (typeof EVENT_TYPES)[number];
 
@@ -49,7 +50,8 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   withdrawn: { moves: { submitted: 'withdrawn', received: 'withdrawn', supplement_requested: 'withdrawn', processing: 'withdrawn', processing_supplement: 'withdrawn' }, by: ['applicant'] },
   task_claimed: { moves: IN_PROGRESS, by: OFFICERS },
   task_assigned: { moves: IN_PROGRESS, by: ['unit_head', 'agency_leader'] },
-  handed_over: { moves: IN_PROGRESS, by: OFFICERS },
+  // the system hands a group dossier over to the next members of an inter-connected group
+  handed_over: { moves: IN_PROGRESS, by: [...OFFICERS, 'system'] },
   returned_to_step: { moves: { processing: 'processing' }, by: PROCESSORS },
   consultation_requested: { moves: IN_PROGRESS, by: PROCESSORS },
   // the consulted agency (or a parallel branch) answers; its answer may come during a pause too
@@ -57,7 +59,10 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   transferred: { moves: IN_PROGRESS, by: ['unit_head', 'agency_leader'] },
   processing_supplement_requested: { moves: { received: 'processing_supplement', processing: 'processing_supplement' }, by: PROCESSORS },
   approved: { moves: { processing: 'processing' }, by: ['unit_head', 'agency_leader'] },
-  result_recorded: { moves: { received: 'resolved', processing: 'resolved' }, by: OFFICERS },
+  // for a group dossier, the system records the result once every member has one
+  result_recorded: { moves: { received: 'resolved', processing: 'resolved' }, by: [...OFFICERS, 'system'] },
+  // the group dossier's own procedure has its result; the group goes on with its other members
+  member_result_recorded: { moves: IN_PROGRESS, by: OFFICERS },
   result_returned: { moves: { resolved: 'returned' }, by: ['desk_officer'] },
   apology_issued: { moves: { received: 'received', processing: 'processing', processing_supplement: 'processing_supplement' }, by: ['unit_head', 'agency_leader'] },
 };

@@ -14,7 +14,7 @@ function summaryQuery(db: Db) {
     .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
     .select([
       'd.id', 'd.code', 'd.check_value', 'd.status', 'd.channel', 'd.submitted_at', 'd.received_at', 'd.due_at', 'd.applicant', 'd.applicant_account_id', 'd.form_data',
-      'd.return_method', 'd.register_no', 'd.register_year', 'd.supplement_count', 'd.closed_at', 'p.national_code', 'pv.name as procedure_name', 'pv.version', 'pv.time_limit', 'pv.content',
+      'd.return_method', 'd.register_no', 'd.register_year', 'd.supplement_count', 'd.closed_at', 'd.group_code', 'd.parent_dossier_id', 'd.original_due_at', 'p.national_code', 'pv.name as procedure_name', 'pv.version', 'pv.time_limit', 'pv.content',
       'a.code as agency_code', 'a.name as agency_name', 'a.path as agency_path', 'a.id as agency_id',
     ]);
 }
@@ -38,7 +38,8 @@ function presentSummary(r: Row): DossierSummary {
 }
 
 export async function listOwnDossiers(db: Db, ownerId: number): Promise<DossierSummary[]> {
-  const rows = await summaryQuery(db).where('d.applicant_account_id', '=', ownerId).orderBy('d.id', 'desc').limit(200).execute();
+  // members of an inter-connected group are shown inside their group dossier, not as separate dossiers
+  const rows = await summaryQuery(db).where('d.applicant_account_id', '=', ownerId).where('d.parent_dossier_id', 'is', null).orderBy('d.id', 'desc').limit(200).execute();
   return rows.map(presentSummary);
 }
 
@@ -86,6 +87,46 @@ export async function dossierDetail(db: Db, r: Row): Promise<DossierDetail> {
     // officers' names are shown to the applicant (they act in public office); applicants' are not repeated
     events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actorName: e.actor_kind === 'officer' ? e.actor_name : null, agencyName: e.agency_name, payload: JSON.parse(e.payload) as unknown })),
     openSupplement,
+    originalDueAt: r.original_due_at,
+    group: r.group_code ? await groupPart(db, r) : null,
+  };
+}
+
+/** For a group dossier: its members, each at its responsible agency, with status and result; for a member: its group dossier. */
+async function groupPart(db: Db, r: Row) {
+  const g = await db.selectFrom('procedure_groups').select(['name']).where('code', '=', r.group_code!).executeTakeFirst();
+  const parentId = r.parent_dossier_id ?? r.id;
+  const parent = await db.selectFrom('dossiers').select('code').where('id', '=', parentId).executeTakeFirstOrThrow();
+  const members = await db
+    .selectFrom('dossiers as d')
+    .innerJoin('procedure_versions as pv', 'pv.id', 'd.procedure_version_id')
+    .innerJoin('procedures as p', 'p.id', 'pv.procedure_id')
+    .select(['d.id', 'd.code', 'd.status', 'd.due_at', 'd.result_at', 'p.national_code', 'pv.name'])
+    .where((w) => w.or([w('d.id', '=', parentId), w('d.parent_dossier_id', '=', parentId)]))
+    .orderBy('d.id')
+    .execute();
+  const holders = await db
+    .selectFrom('dossier_tasks as t')
+    .innerJoin('agencies as a', 'a.id', 't.agency_id')
+    .select(['t.dossier_id', 'a.name'])
+    .where('t.dossier_id', 'in', members.map((m) => m.id))
+    .where('t.kind', '=', 'step')
+    .orderBy('t.id')
+    .execute();
+  return {
+    code: r.group_code!,
+    name: g?.name ?? r.group_code!,
+    parentCode: parent.code,
+    members: members.map((m) => ({
+      code: m.code,
+      procedureCode: m.national_code,
+      procedureName: m.name,
+      // the agency that took the member's first step: its responsible agency
+      agencyName: holders.find((h) => h.dossier_id === m.id)?.name ?? null,
+      status: m.status,
+      publicStatus: PUBLIC_STATUS[m.status as DossierStatus].vi,
+      resultAt: m.result_at,
+    })),
   };
 }
 

@@ -55,7 +55,12 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
     if (!r) throw new NotFound(`dossier ${code} not found`);
     const owner = actor.actingFor ?? actor.accountId;
     if (r.applicant_account_id !== null && r.applicant_account_id === owner) return { actor, r, asOfficer: false };
-    if (can(actor, 'dossier.read', { agencyPath: r.agency_path }) || can(actor, 'dossier.receive', { agencyPath: r.agency_path })) {
+    // officers of the receiving agency's scope, and of every agency that holds or held a step of it (consulted, transferred, group members)
+    const involved = async () => {
+      const rows = await db.selectFrom('dossier_tasks as t').innerJoin('agencies as a', 'a.id', 't.agency_id').select('a.path').distinct().where('t.dossier_id', '=', r.id).execute();
+      return rows.some((x) => can(actor, 'dossier.read', { agencyPath: x.path }));
+    };
+    if (can(actor, 'dossier.read', { agencyPath: r.agency_path }) || can(actor, 'dossier.receive', { agencyPath: r.agency_path }) || (actor.kind === 'officer' && (await involved()))) {
       await recordAccess(db, req, actor, { action: 'dossier.read', subjectAccountId: r.applicant_account_id, resourceType: 'dossier', resourceId: r.code, purpose: 'xử lý hồ sơ' }, clock.now());
       return { actor, r, asOfficer: true };
     }

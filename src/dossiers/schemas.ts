@@ -16,6 +16,19 @@ export const SubmitRequest = Type.Object(
     form: Type.Record(Type.String(), Type.Unknown()),
     documents: Type.Array(DocumentInput, { maxItems: 50 }),
     returnMethod: ReturnMethod,
+    /** one application for an inter-connected group: `procedure` is its first member; the other members' forms and papers */
+    group: Type.Optional(
+      Type.Object(
+        {
+          code: Type.String({ pattern: '^[a-z0-9-]{2,60}$' }),
+          members: Type.Array(
+            Type.Object({ procedure: Type.String({ pattern: '^[0-9A-Z.-]{3,40}$' }), form: Type.Record(Type.String(), Type.Unknown()), documents: Type.Array(DocumentInput, { maxItems: 50 }) }, { additionalProperties: false }),
+            { maxItems: 10 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -93,6 +106,16 @@ export const DossierDetail = Type.Object({
   events: Type.Array(DossierEvent),
   /** what the applicant is asked to add, while a supplement request is open */
   openSupplement: Type.Union([Type.Array(Type.Object({ requirement: Type.String(), name: Type.String(), reason: Type.String() })), Type.Null()]),
+  originalDueAt: Type.Union([Type.String(), Type.Null()]),
+  group: Type.Union([
+    Type.Null(),
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      parentCode: Type.String(),
+      members: Type.Array(Type.Object({ code: Type.String(), procedureCode: Type.String(), procedureName: Type.String(), agencyName: Type.Union([Type.String(), Type.Null()]), status: Type.String(), publicStatus: Type.String(), resultAt: Type.Union([Type.String(), Type.Null()]) })),
+    }),
+  ]),
 });
 export type DossierDetail = Static<typeof DossierDetail>;
 

@@ -37,6 +37,15 @@ export function demoOfficers(): DemoOfficer[] {
     { email: `giamsat.thanhpho@${DOMAIN}`, fullName: 'Trần Văn Giám', role: 'supervisor', agencyCode: '000.00.00.H31' },
   ];
   for (const p of ROLE_PEOPLE) UNITS.forEach((u, i) => list.push({ email: `${p.prefix}.${u.key}@${DOMAIN}`, fullName: p.names[i]!, role: p.role, agencyCode: u.agency }));
+  // the other agencies of the birth group (DOMAIN.md §7): the ward's police and social insurance
+  list.push(
+    { email: `chuyenvien.conganhvt@${DOMAIN}`, fullName: 'Trần Quốc Việt', role: 'specialist', agencyCode: '001.02.21.H31' },
+    { email: `truongphong.conganhvt@${DOMAIN}`, fullName: 'Lê Thị Nga', role: 'unit_head', agencyCode: '001.02.21.H31' },
+    { email: `lanhdao.conganhvt@${DOMAIN}`, fullName: 'Hoàng Minh Tiến', role: 'agency_leader', agencyCode: '001.02.21.H31' },
+    { email: `chuyenvien.bhxh@${DOMAIN}`, fullName: 'Nguyễn Thị Thảo', role: 'specialist', agencyCode: '000.00.43.H31' },
+    { email: `truongphong.bhxh@${DOMAIN}`, fullName: 'Phạm Văn Dũng', role: 'unit_head', agencyCode: '000.00.43.H31' },
+    { email: `lanhdao.bhxh@${DOMAIN}`, fullName: 'Vũ Thị Hằng', role: 'agency_leader', agencyCode: '000.00.43.H31' },
+  );
   return list;
 }
 

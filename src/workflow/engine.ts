@@ -15,7 +15,8 @@ import { vnDate } from '../lib/dates.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
 import { type AgencyRef, resolveAgency } from './agency-rules.js';
-import { earlierSteps, effectiveBudgetHours, type StepAction, type StepRole, type StepTemplate, stepById, WORKING_DAY_HOURS, type WorkflowDefinition } from './template.js';
+import { memberResolved, returnMembers } from './groups.js';
+import { earlierSteps, effectiveBudgetHours, longestPath, type StepAction, type StepRole, type StepTemplate, stepById, WORKING_DAY_HOURS, type WorkflowDefinition } from './template.js';
 import { pinnedTemplate, templateInForce } from './templates-store.js';
 
 type Tx = Transaction<Database>;
@@ -38,32 +39,41 @@ export interface StepContext {
   day: string;
   /** the dossier's due date: the return step is due then */
   dossierDueAt: Date | null;
+  /** a group member's share of the group's limit: budgets are scaled down to fit it */
+  capHours?: number | null | undefined;
+}
+
+function budgetFor(ctx: StepContext, step: { budget: StepTemplate['budget'] }): number {
+  const hours = effectiveBudgetHours(ctx.definition, step, ctx.online, ctx.version.timeLimit);
+  if (!ctx.capHours) return hours;
+  const total = longestPath(ctx.definition);
+  return total > ctx.capHours ? Math.max(0.5, Math.floor(((hours * ctx.capHours) / total) * 2) / 2) : hours;
 }
 
 /** The tasks that open when a dossier arrives at a step: the step's own and its parallel branches. */
 export async function openStepTasks(tx: Tx | Db, cal: WorkingCalendar, ctx: StepContext, step: StepTemplate, start: Date, fromAgencyId: number | null, priority: number): Promise<NewTask[]> {
   const agency = await resolveAgency(tx, step.agency, ctx.receiving, ctx.version, ctx.day);
-  const hours = effectiveBudgetHours(ctx.definition, step, ctx.online, ctx.version.timeLimit);
+  const hours = budgetFor(ctx, step);
   const due = step.kind === 'return' ? ctx.dossierDueAt : cal.addWorkingHours(start, hours);
   const tasks: NewTask[] = [{ kind: 'step', stepId: step.id, agencyId: agency.id, role: step.role, priority, dueAt: due ? due.toISOString() : null, fromAgencyId }];
   for (const b of step.branches ?? []) {
     const a = await resolveAgency(tx, b.agency, ctx.receiving, ctx.version, ctx.day);
-    const bh = effectiveBudgetHours(ctx.definition, b, ctx.online, ctx.version.timeLimit);
+    const bh = budgetFor(ctx, b);
     tasks.push({ kind: 'branch', stepId: `${step.id}/${b.id}`, agencyId: a.id, role: b.role, priority, dueAt: cal.addWorkingHours(start, bh).toISOString(), fromAgencyId: agency.id, parent: { openedIndex: 0 }, detail: { task: b.task } });
   }
   return tasks;
 }
 
 /** What receipt adds to the dossier: the template pinned, the first step opened, online priority. */
-export async function tasksAtReceipt(tx: Tx, cal: WorkingCalendar, input: { receiving: AgencyRef; version: VersionForIntake; channel: string; now: Date; dueAt: Date }) {
+export async function tasksAtReceipt(tx: Tx, cal: WorkingCalendar, input: { receiving: AgencyRef; version: VersionForIntake; channel: string; now: Date; dueAt: Date; capHours?: number | undefined }) {
   const day = vnDate(input.now);
   const pinned = await templateInForce(tx, input.version, day);
   const online = input.channel === 'online';
   const priority = online && (pinned.definition.onlinePriorityDays ?? 0) > 0 ? 1 : 0;
   const first = pinned.definition.steps[0]!;
-  const ctx: StepContext = { receiving: input.receiving, version: input.version, definition: pinned.definition, online, day, dossierDueAt: input.dueAt };
+  const ctx: StepContext = { receiving: input.receiving, version: input.version, definition: pinned.definition, online, day, dossierDueAt: input.dueAt, capHours: input.capHours };
   const open = await openStepTasks(tx, cal, ctx, first, input.now, input.receiving.id, priority);
-  return { set: { workflow_template_id: pinned.id, current_step: first.id, priority }, tasks: { open } satisfies TaskEffects };
+  return { set: { workflow_template_id: pinned.id, current_step: first.id, priority, budget_cap_hours: input.capHours ?? null }, tasks: { open } satisfies TaskEffects };
 }
 
 // ---------- loading ----------
@@ -72,7 +82,7 @@ async function loadDossier(tx: Tx, code: string) {
   const d = await tx
     .selectFrom('dossiers as d')
     .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
-    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.applicant', 'd.procedure_version_id', 'd.workflow_template_id', 'd.received_at', 'd.due_at', 'd.paused_since', 'd.supplement_count', 'd.apology_count', 'd.priority', 'd.current_step', 'd.parent_dossier_id', 'a.id as agency_id', 'a.code as agency_code', 'a.name as agency_name', 'a.path as agency_path', 'a.level as agency_level'])
+    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.applicant', 'd.procedure_version_id', 'd.workflow_template_id', 'd.received_at', 'd.due_at', 'd.paused_since', 'd.supplement_count', 'd.apology_count', 'd.priority', 'd.current_step', 'd.parent_dossier_id', 'd.group_code', 'd.budget_cap_hours', 'a.id as agency_id', 'a.code as agency_code', 'a.name as agency_name', 'a.path as agency_path', 'a.level as agency_level'])
     .where('d.code', '=', code)
     .executeTakeFirst();
   if (!d) throw new NotFound(`dossier ${code} not found`);
@@ -86,7 +96,15 @@ async function loadDossier(tx: Tx, code: string) {
     .where('t.dossier_id', '=', d.id)
     .where('t.status', '=', 'open')
     .execute();
-  return { d, receiving, version, definition, openTasks: tasks };
+  // a group member's steps are placed relative to its responsible agency, not the desk
+  let receivingForRules = receiving;
+  if (d.parent_dossier_id !== null) {
+    const ev = await tx.selectFrom('dossier_events').select('payload').where('dossier_id', '=', d.id).where('type', '=', 'received').executeTakeFirst();
+    const code = ev ? (JSON.parse(ev.payload) as { responsibleAgency?: string }).responsibleAgency : undefined;
+    const a = code ? await tx.selectFrom('agencies').select(['id', 'code', 'name', 'path', 'level']).where('code', '=', code).executeTakeFirst() : undefined;
+    if (a) receivingForRules = a;
+  }
+  return { d, receiving, receivingForRules, version, definition, openTasks: tasks };
 }
 type Loaded = Awaited<ReturnType<typeof loadDossier>>;
 type OpenTask = Loaded['openTasks'][number];
@@ -97,7 +115,7 @@ export function rolesOver(actor: Actor, agencyPath: string): Set<string> {
 }
 
 function ctxOf(l: Loaded, now: Date): StepContext {
-  return { dossierId: l.d.id, receiving: l.receiving, version: l.version, definition: l.definition, online: l.d.channel === 'online', day: vnDate(now), dossierDueAt: l.d.due_at ? new Date(l.d.due_at) : null };
+  return { dossierId: l.d.id, receiving: l.receivingForRules, version: l.version, definition: l.definition, online: l.d.channel === 'online', day: vnDate(now), dossierDueAt: l.d.due_at ? new Date(l.d.due_at) : null, capHours: l.d.budget_cap_hours };
 }
 
 // ---------- actions ----------
@@ -350,16 +368,21 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
         const uploads = input.documents.length ? await tx.selectFrom('uploads').selectAll().where('id', 'in', input.documents).where('owner_account_id', '=', actor.accountId).execute() : [];
         if (uploads.length !== input.documents.length || uploads.length === 0) throw new Invalid('attach the result document (uploaded by you)', 'documents', undefined, 'result_document_required');
         const step = a.step!;
-        const nextId = step.next[0];
+        // a group member returns its result to the group dossier; the group dossier's own
+        // procedure result lets the group go on; only a lone dossier opens its return step here
+        const member = l.d.parent_dossier_id !== null;
+        const groupHead = l.d.group_code !== null && !member;
+        const nextId = member || groupHead ? undefined : step.next[0];
         const next = nextId ? stepById(l.definition, nextId) : undefined;
         const open = next ? await openStepTasks(tx, cal, ctxOf(l, now), next, now, task.agency_id, l.d.priority) : [];
         const r = await appendEvent(tx, l.d.id, {
-          ...base, type: 'result_recorded', payload: { ...stepInfo, summary: input.summary, documents: uploads.map((u) => u.sha256) },
+          ...base, type: groupHead ? 'member_result_recorded' : 'result_recorded', payload: { ...stepInfo, summary: input.summary, documents: uploads.map((u) => u.sha256) },
           set: { result_at: now.toISOString(), current_step: nextId ?? null },
           tasks: { close: [{ id: task.id, outcome: 'result_recorded' }], open },
         });
         for (const u of uploads) await tx.insertInto('dossier_documents').values({ dossier_id: l.d.id, requirement_code: 'result', sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source: 'result', event_seq: r.seq }).execute();
-        await mailApplicant(deps, tx, l, 'resolved', `\nKết quả: ${input.summary}`, now);
+        if (member || groupHead) await memberResolved(tx, cal, member ? l.d.parent_dossier_id! : l.d.id, now);
+        else await mailApplicant(deps, tx, l, 'resolved', `\nKết quả: ${input.summary}`, now);
         return r;
       }
       case 'return_result': {
@@ -368,6 +391,7 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
           set: { closed_at: now.toISOString(), current_step: null },
           tasks: { close: l.openTasks.map((t) => ({ id: t.id, outcome: t.id === task.id ? 'returned' : 'cancelled', status: t.id === task.id ? ('done' as const) : ('cancelled' as const) })) },
         });
+        if (l.d.group_code !== null && l.d.parent_dossier_id === null) await returnMembers(tx, l.d.id, actor.accountId, input.method, now);
         await mailApplicant(deps, tx, l, 'returned', input.method === 'online' ? '\nKết quả điện tử có trong tài khoản của Ông/Bà.' : '', now);
         return r;
       }

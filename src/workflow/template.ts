@@ -111,7 +111,7 @@ export interface TemplateProblem {
 }
 
 /** The longest chain of budgets from the first step to a last one (steps are a DAG). */
-function longestPath(def: WorkflowDefinition): number {
+export function longestPath(def: WorkflowDefinition): number {
   const byId = new Map(def.steps.map((s) => [s.id, s]));
   const memo = new Map<string, number>();
   const visit = (id: string, stack: Set<string>): number => {

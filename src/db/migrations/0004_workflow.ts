@@ -19,6 +19,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('workflow_templates_version', ['procedure_id', 'version'])
     .execute();
 
+  // a vertical-sector agency (a ward's police) sits in its own sector's tree and serves a territory
+  await db.schema.alterTable('agencies').addColumn('territory_code', 'text').execute();
+
   for (const [name, type] of [
     ['workflow_template_id', 'integer'],
     ['current_step', 'text'],
@@ -26,6 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['parent_dossier_id', 'integer'],
     ['group_code', 'text'],
     ['result_at', 'text'],
+    // a member dossier of an inter-connected group: its steps' budgets are scaled to fit this share of the group's limit
+    ['budget_cap_hours', 'integer'],
   ] as const) {
     await db.schema.alterTable('dossiers').addColumn(name, type).execute();
   }
