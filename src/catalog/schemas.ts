@@ -1,6 +1,7 @@
 // TypeBox schemas of the catalog: the import/export file format and the API's
 // request/response shapes. Each schema's static type shares its name.
 import Type, { type Static } from 'typebox';
+import { WorkflowDefinition } from '../workflow/template.js';
 
 const Text = (maxLength = 500) => Type.String({ minLength: 1, maxLength });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-mm-dd (Vietnam local date)' });
@@ -136,6 +137,8 @@ export const ProcedureRecord = Type.Object(
     resultType: Text(500),
     legalBasis: Type.Array(LegalBasis, { minItems: 1 }),
     formSchema: FormSchema,
+    /** the processing steps (workflow template) in force from this version's effective date; without one, default steps apply */
+    workflow: Type.Optional(WorkflowDefinition),
     ...Verification,
   },
   { additionalProperties: false },

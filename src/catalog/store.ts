@@ -200,11 +200,23 @@ function inForce(versionId: unknown, day: string) {
 }
 
 function contentHash(p: ProcedureRecord): string {
-  const { effectiveFrom: _from, ...rest } = p;
+  // the workflow is versioned on its own (workflow_templates): changing it does not make a new procedure version
+  const { effectiveFrom: _from, workflow: _workflow, ...rest } = p;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
 export type VersionOutcome = 'created' | 'unchanged';
+
+/** A template from a catalog file becomes a new template version unless the latest one is the same. */
+async function addTemplateFromCatalog(db: Conn, procedureId: number, effectiveFrom: string, definition: NonNullable<ProcedureRecord['workflow']>, now: string): Promise<void> {
+  const text = JSON.stringify(definition);
+  const last = await db.selectFrom('workflow_templates').select(['version', 'effective_from', 'definition']).where('procedure_id', '=', procedureId).orderBy('version', 'desc').executeTakeFirst();
+  if (last && last.definition === text && last.effective_from === effectiveFrom) return;
+  await db
+    .insertInto('workflow_templates')
+    .values({ procedure_id: procedureId, version: (last?.version ?? 0) + 1, effective_from: effectiveFrom, definition: text, note: 'từ danh mục thủ tục (import)', created_at: now, created_by: null })
+    .execute();
+}
 
 /**
  * Editing a procedure creates a new version; versions are never rewritten, because
@@ -216,6 +228,7 @@ export async function addProcedureVersion(db: Conn, p: ProcedureRecord, fieldNam
   if (!procedure) {
     procedure = await db.insertInto('procedures').values({ national_code: p.nationalCode, created_at: now }).returning('id').executeTakeFirstOrThrow();
   }
+  if (p.workflow) await addTemplateFromCatalog(db, procedure.id, p.effectiveFrom, p.workflow, now);
   const same = await db
     .selectFrom('procedure_versions')
     .select('id')
@@ -433,6 +446,8 @@ export async function listProcedureVersions(db: Db, nationalCode: string, today:
 /** Every version of every procedure as catalog records (for export). */
 export async function exportProcedureRecords(db: Db): Promise<ProcedureRecord[]> {
   const rows = await detailQuery(db).orderBy('p.national_code').orderBy('pv.version').execute();
+  // a template that starts with a version travels with it; the latest such template wins
+  const templates = await db.selectFrom('workflow_templates').select(['procedure_id', 'effective_from', 'definition']).orderBy('version', 'desc').execute();
   return rows.map((r) => {
     const c = JSON.parse(r.content) as VersionContent;
     const rec: ProcedureRecord = {
@@ -456,6 +471,8 @@ export async function exportProcedureRecords(db: Db): Promise<ProcedureRecord[]>
     if (r.name_en) rec.nameEn = r.name_en;
     if (c.agencyCodes.length) rec.agencyCodes = c.agencyCodes;
     if (r.note) rec.note = r.note;
+    const wf = templates.find((t) => t.procedure_id === r.procedure_id && t.effective_from === r.effective_from);
+    if (wf) rec.workflow = JSON.parse(wf.definition) as NonNullable<ProcedureRecord['workflow']>;
     return rec;
   });
 }

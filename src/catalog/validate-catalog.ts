@@ -3,6 +3,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { CatalogFile } from './schemas.js';
+import { validateTemplate } from '../workflow/template.js';
 
 export interface CatalogProblem {
   /** JSON pointer into the file, e.g. /procedures/3/fees/0/amountVnd */
@@ -97,6 +98,12 @@ export function validateCatalog(file: unknown, known?: KnownCodes): CatalogProbl
       if (f.onlineAmountVnd !== undefined && f.amountVnd !== null && f.onlineAmountVnd > f.amountVnd)
         add(`${at}/fees/${j}/onlineAmountVnd`, 'the online amount cannot exceed the amount');
     });
+    if (p.workflow) {
+      for (const problem of validateTemplate(p.workflow, p.timeLimit).problems) add(`${at}/workflow/${problem.field.replace(/\./g, '/')}`, problem.message);
+      p.workflow.steps.forEach((st, j) => {
+        for (const rule of [st.agency, ...(st.branches ?? []).map((b) => b.agency)]) if (rule.kind === 'fixed' && !knownAgency(rule.code)) add(`${at}/workflow/steps/${j}/agency`, `unknown agency ${rule.code}`);
+      });
+    }
     if (!checkJsonSchema.validateSchema(p.formSchema)) add(`${at}/formSchema`, `not a valid JSON Schema: ${checkJsonSchema.errorsText(checkJsonSchema.errors)}`);
   });
 

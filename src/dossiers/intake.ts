@@ -236,8 +236,10 @@ async function applyOutcome(deps: IntakeDeps, tx: Tx, actor: Actor, d: OutcomeTa
 export async function deskDecide(deps: IntakeDeps, actor: Actor, code: string, o: DeskOutcome, now: Date): Promise<DossierStatus> {
   return deps.db.transaction().execute(async (tx) => {
     const d = await dossierForDesk(tx, actor, code);
+    // the desk's three outcomes are for a dossier awaiting its check; later refusals are decided at a processing step
+    if (d.status !== 'submitted') throw new Conflict(`the desk decides on submitted dossiers; this one is ${d.status}`, { reason: 'transition_not_allowed' });
     const v = await getVersionById(tx, d.procedure_version_id);
-    if (o.outcome === 'receive' && d.status === 'submitted') {
+    if (o.outcome === 'receive') {
       // a receipt is only for a complete dossier: valid form, every mandatory document (upload, scan or paper)
       const row = await tx.selectFrom('dossiers').select('form_data').where('id', '=', d.id).executeTakeFirstOrThrow();
       checkForm(v, JSON.parse(row.form_data) as Record<string, unknown>, 'vi');

@@ -46,13 +46,14 @@ export async function resolveAgency(tx: Tx, rule: AgencyRule, receiving: AgencyR
     case 'handling': {
       const v = rule.procedure ? await findVersionInForce(tx, rule.procedure, day) : version;
       if (!v) throw new Invalid(`procedure ${rule.procedure} named by the workflow is not in force`, 'workflow');
-      // proximity counts where an agency serves: a ward's police is "near" its ward although its tree parent is the city police
+      // proximity counts where an agency serves: a ward's police serves its ward although its tree parent is the city police
       let q = tx.selectFrom('agencies as a').leftJoin('agencies as t', 't.code', 'a.territory_code').select(['a.id', 'a.code', 'a.name', 'a.path', 'a.level', 't.path as territory_path']);
       q = v.agencyCodes.length > 0 ? q.where('a.code', 'in', v.agencyCodes) : q.where('a.level', 'in', v.levels);
       if (rule.level) q = q.where('a.level', '=', rule.level);
       const rows = await q.orderBy('a.code').execute();
-      const near = (r: (typeof rows)[number]) => sharedDepth(r.territory_path ? `${r.territory_path}${r.id}/` : r.path, receiving.path);
-      const found = rows.sort((a, b) => near(b) - near(a))[0];
+      // an agency that serves a territory is competent only inside it, and then before any other
+      const near = (r: (typeof rows)[number]) => (r.territory_path ? (receiving.path.startsWith(r.territory_path) ? 1000 + r.territory_path.length : -1) : sharedDepth(r.path, receiving.path));
+      const found = rows.filter((r) => near(r) >= 0).sort((a, b) => near(b) - near(a))[0];
       const best = found ? { id: found.id, code: found.code, name: found.name, path: found.path, level: found.level } : undefined;
       if (!best) throw new Invalid(`no agency handles procedure ${v.nationalCode} for this step`, 'workflow');
       return best;

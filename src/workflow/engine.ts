@@ -47,7 +47,7 @@ function budgetFor(ctx: StepContext, step: { budget: StepTemplate['budget'] }): 
   const hours = effectiveBudgetHours(ctx.definition, step, ctx.online, ctx.version.timeLimit);
   if (!ctx.capHours) return hours;
   const total = longestPath(ctx.definition);
-  return total > ctx.capHours ? Math.max(0.5, Math.floor(((hours * ctx.capHours) / total) * 2) / 2) : hours;
+  return total > ctx.capHours ? Math.max(1, Math.floor(((hours * ctx.capHours) / total) * 60 + 1e-9)) / 60 : hours;
 }
 
 /** The tasks that open when a dossier arrives at a step: the step's own and its parallel branches. */

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { WorkingCalendar } from '../calendar/working-time.js';
 import type { Db } from '../db/connect.js';
 import { PUBLIC_STATUS, type DossierStatus } from '../dossiers/lifecycle.js';
-import type { Actor } from '../identity/permissions.js';
+import { can, type Actor } from '../identity/permissions.js';
 import { vnDate } from '../lib/dates.js';
 import { NotFound } from '../lib/errors.js';
 import { allowedActions, rolesOver } from './engine.js';
@@ -191,7 +191,7 @@ export async function workView(db: Db, cal: WorkingCalendar, actor: Actor, code:
   if (!d) throw new NotFound(`dossier ${code} not found`);
   const history = await taskHistory(db, cal, d, now);
   const concerned = [d.agency_path, ...history.rows.map((r) => r.agencyPath)];
-  if (!concerned.some((p) => actor.grants.some((g) => p.startsWith(g.agencyPath)))) throw new NotFound(`dossier ${code} not found`);
+  if (!concerned.some((p) => can(actor, 'dossier.read', { agencyPath: p }) || can(actor, 'dossier.process', { agencyPath: p }))) throw new NotFound(`dossier ${code} not found`);
   const soon = cal.addWorkingHours(now, 8);
   const open = history.rows.filter((r) => r.status === 'open');
   const main = open.find((r) => r.kind === 'step');

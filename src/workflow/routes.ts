@@ -9,6 +9,7 @@ import type { Db } from '../db/connect.js';
 import { renderControlSlip } from '../documents/forms-pdf.js';
 import { DossierCode } from '../dossiers/schemas.js';
 import { requireActor, requirePermission } from '../identity/auth-plugin.js';
+import { can } from '../identity/permissions.js';
 import { vnDate } from '../lib/dates.js';
 import { Forbidden, NotFound } from '../lib/errors.js';
 import type { MailWorker } from '../notify/mail-outbox.js';
@@ -127,7 +128,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = asyn
     const history = await taskHistory(db, cal, d, now);
     const owner = actor.actingFor ?? actor.accountId;
     const concerned = [d.agency_path, ...history.rows.map((r) => r.agencyPath)];
-    const officerIn = actor.grants.some((g) => concerned.some((p) => p.startsWith(g.agencyPath)));
+    const officerIn = concerned.some((p) => can(actor, 'dossier.read', { agencyPath: p }) || can(actor, 'dossier.receive', { agencyPath: p }));
     if (d.applicant_account_id !== owner && !officerIn) throw new NotFound(`dossier ${req.params.code} not found`);
     const receivedEvent = await db.selectFrom('dossier_events as e').leftJoin('accounts as a', 'a.id', 'e.actor_id').select(['e.at', 'a.full_name']).where('e.dossier_id', '=', d.id).where('e.type', '=', 'received').orderBy('e.seq', 'desc').executeTakeFirst();
     const applicant = JSON.parse(d.applicant) as { name: string };

@@ -38,7 +38,7 @@ export const AgencyRule = Type.Union([
 export type AgencyRule = Static<typeof AgencyRule>;
 
 export const BUDGET_UNITS = ['working_hours', 'working_days'] as const;
-export const Budget = Type.Object({ value: Type.Number({ minimum: 0, maximum: 2000 }), unit: Type.Enum(BUDGET_UNITS) }, { additionalProperties: false });
+export const Budget = Type.Object({ value: Type.Number({ minimum: 0, maximum: 100_000 }), unit: Type.Enum(BUDGET_UNITS) }, { additionalProperties: false });
 export type Budget = Static<typeof Budget>;
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
@@ -193,7 +193,8 @@ export function validateTemplate(input: unknown, limit: TimeLimit): { definition
  */
 export function defaultTemplate(limit: TimeLimit): WorkflowDefinition {
   const total = limitHours(limit);
-  const share = (f: number) => ({ value: Math.max(1, Math.floor(total * f * 2) / 2), unit: 'working_hours' as const });
+  // quarter hours, at least one quarter: the three steps fit any limit of an hour or more
+  const share = (f: number) => ({ value: Math.max(0.25, Math.floor(total * f * 4) / 4), unit: 'working_hours' as const });
   const here = { kind: 'receiving' as const };
   return {
     steps: [
@@ -214,7 +215,8 @@ export function effectiveBudgetHours(def: WorkflowDefinition, step: { budget: Bu
   if (!online || !def.onlinePriorityDays) return base;
   const max = limitHours(limit);
   const factor = Math.max(0, max - def.onlinePriorityDays * WORKING_DAY_HOURS) / max;
-  return Math.max(0.5, Math.floor(base * factor * 2) / 2);
+  // whole minutes, rounded down (at least one): rounding up short steps could make the online total overrun the shorter limit
+  return Math.max(1, Math.floor(base * factor * 60 + 1e-9)) / 60;
 }
 
 export function stepById(def: WorkflowDefinition, id: string): StepTemplate | undefined {
