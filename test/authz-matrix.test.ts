@@ -171,6 +171,7 @@ const MATRIX: Record<string, Rule> = {
     req: async (c): Promise<Req> => ({ method: 'POST', url: '/api/dossiers', headers: { 'idempotency-key': `matrix-${c.seq()}` }, body: { procedure: '1.001193', agency: '000.01.21.H31', form: { hoTen: 'Bé A' }, documents: [{ requirement: 'to-khai', upload: await c.uploadFor() }], returnMethod: 'online' } }),
   },
   'GET /api/me/dossiers': { kind: 'self', req: () => get('/api/me/dossiers') },
+  'GET /api/me/results': { kind: 'self', req: () => get('/api/me/results') },
   'GET /api/dossiers/:code': { kind: 'dossier', roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'], applicant: true, req: async (c, d) => get(`/api/dossiers/${(await c.dossier(d)).code}`) },
   'GET /api/dossiers/:code/documents/:id': {
     kind: 'dossier',

@@ -161,6 +161,12 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     const doc = await uploadId(c.specialist!);
     expect((await act('specialist', code, { action: 'record_result', taskId: issue.id, summary: 'Giấy khai sinh bản chính', documents: [doc] })).statusCode).toBe(200);
 
+    // the applicant sees "resolved" but gets the result file only once it is returned
+    const early = (await c.citizen!.get(`/api/dossiers/${code}`)).json() as { publicStatus: string; documents: { source: string; id: number }[] };
+    expect(early.publicStatus).toBe('Đã xử lý xong');
+    const earlyDoc = await c.citizen!.get(`/api/dossiers/${code}/documents/${early.documents.find((d) => d.source === 'result')!.id}`);
+    expect(earlyDoc.statusCode).toBe(403);
+    expect((await c.citizen!.get('/api/me/results')).json()).toEqual({ items: [] });
     v = await view('desk', code);
     expect(v.status).toBe('resolved');
     const ret = openTask(v);
@@ -172,6 +178,7 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     expect(mine).toMatchObject({ status: 'returned', publicStatus: 'Đã trả kết quả' });
     const result = mine.documents.find((d) => d.source === 'result')!;
     expect((await c.citizen!.get(`/api/dossiers/${code}/documents/${result.id}`)).statusCode).toBe(200);
+    expect((await c.citizen!.get('/api/me/results')).json()).toMatchObject({ items: [expect.objectContaining({ dossierCode: code, documentId: result.id })] });
 
     // the control slip: receipt, examination, consultation, decision, result, return — all on time
     const slip = (await c.citizen!.get(`/api/dossiers/${code}/control-slip`)).json() as { rows: { step: string; result: string; toAgency: string }[]; cooperatingAgencies: string[] };

@@ -80,9 +80,11 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
   });
 
   app.get('/api/dossiers/:code/documents/:id', { schema: { tags, summary: 'Download a document of a dossier (applicant, or officer in scope: logged)', params: Type.Object({ code: DossierCode, id: Type.Integer({ minimum: 1 }) }), response: { 404: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse') } } }, async (req, reply) => {
-    const { r } = await readable(req, req.params.code);
+    const { r, asOfficer } = await readable(req, req.params.code);
     const doc = await db.selectFrom('dossier_documents').selectAll().where('id', '=', req.params.id).where('dossier_id', '=', r.id).executeTakeFirst();
     if (!doc?.sha256) throw new NotFound('document not found');
+    // the applicant gets the result when it is returned (online, at the desk or by post), not before
+    if (!asOfficer && doc.source === 'result' && r.status !== 'returned') throw new Forbidden('the result is available once it is returned', { reason: 'result_not_returned' });
     reply.header('content-type', doc.media_type ?? 'application/octet-stream');
     reply.header('content-disposition', `inline; filename="document-${doc.id}${doc.media_type === 'application/pdf' ? '.pdf' : doc.media_type === 'image/png' ? '.png' : '.jpg'}"`);
     reply.header('cache-control', 'private, no-store');
@@ -119,6 +121,22 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
   app.get('/api/me/dossiers', { schema: { tags, summary: 'My dossiers (or those of the business I act for)', response: { 200: DossierList, ...err } } }, async (req) => {
     const actor = requireActor(req);
     return { items: await listOwnDossiers(db, actor.actingFor ?? actor.accountId) };
+  });
+
+  app.get('/api/me/results', { schema: { tags, summary: 'My results (e-results of my returned dossiers, and of the business I act for)', response: { 200: Type.Object({ items: Type.Array(Type.Object({ dossierCode: Type.String(), procedureName: Type.String(), documentId: Type.Integer(), filename: Type.Union([Type.String(), Type.Null()]), mediaType: Type.Union([Type.String(), Type.Null()]), returnedAt: Type.Union([Type.String(), Type.Null()]) })) }), ...err } } }, async (req) => {
+    const actor = requireActor(req);
+    const rows = await db
+      .selectFrom('dossier_documents as dd')
+      .innerJoin('dossiers as d', 'd.id', 'dd.dossier_id')
+      .innerJoin('procedure_versions as pv', 'pv.id', 'd.procedure_version_id')
+      .select(['d.code', 'pv.name', 'dd.id', 'dd.filename', 'dd.media_type', 'd.closed_at'])
+      .where('d.applicant_account_id', '=', actor.actingFor ?? actor.accountId)
+      .where('d.status', '=', 'returned')
+      .where('dd.source', '=', 'result')
+      .orderBy('d.closed_at', 'desc')
+      .limit(500)
+      .execute();
+    return { items: rows.map((x) => ({ dossierCode: x.code, procedureName: x.name, documentId: x.id, filename: x.filename, mediaType: x.media_type, returnedAt: x.closed_at })) };
   });
 
   app.get('/api/dossiers/:code', { schema: { tags, summary: 'A dossier with its documents and timeline (its applicant, or an officer in scope: logged)', params: CodeParams, response: { 200: DossierDetail, ...err } } }, async (req, reply) => {
