@@ -234,10 +234,19 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     clock.advanceHours(24 * 14);
     await relogin();
     const cal = await new CalendarService(t.db).current();
-    const first = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
-    expect(first.late).toBeGreaterThanOrEqual(1);
-    const second = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
-    expect(second).toEqual({ late: 0, dueSoon: 0 });
+    const lateTasks = await t.db.selectFrom('dossier_tasks').select('id').where('status', '=', 'open').where('kind', '!=', 'supplement').where('due_at', '<', clock.now().toISOString()).execute();
+    expect(lateTasks.length).toBeGreaterThanOrEqual(2);
+    // a sweep that stops after one task (as if it crashed), then a full one, then another: each late task reminded exactly once
+    const partial = await sweepDeadlines(t.db, cal, clock.now(), 'http://x', 1);
+    expect(partial.late).toBe(1);
+    const rest = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
+    const again = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
+    expect(again).toEqual({ late: 0, dueSoon: 0 });
+    const reminders = await t.db.selectFrom('workflow_reminders').select(['task_id']).where('kind', '=', 'late').execute();
+    expect(new Set(reminders.map((r) => r.task_id))).toEqual(new Set(lateTasks.map((x) => x.id)));
+    expect(partial.late + rest.late).toBe(lateTasks.length);
+    const mails = await t.db.selectFrom('mail_outbox').select('subject').execute();
+    expect(mails.filter((m) => m.subject.includes(code) && m.subject.includes('quá hạn')).length).toBeGreaterThanOrEqual(1);
     const late = await view('specialist', code);
     const task = openTask(late);
     expect(task.result).toBe('late');

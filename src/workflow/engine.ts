@@ -216,21 +216,27 @@ async function mailApplicant(deps: WorkflowDeps, tx: Tx, l: Loaded, status: Doss
   await enqueueMail(tx, { to, subject: `Hồ sơ ${l.d.code}: ${s.vi}`, text: `Hồ sơ ${l.d.code} (${l.version.name}): ${s.vi}.${extra}\nTheo dõi hồ sơ: ${deps.publicUrl}/ho-so/${l.d.code}\n\n— Dossier ${l.d.code}: ${s.en}.` }, now);
 }
 
-/** E-mails of the officers holding one of `roles` on exactly this agency (active grants). */
+/**
+ * The officers holding one of `roles` for an agency: granted on it, or else on its nearest
+ * ancestor that has such officers (a district's unit heads answer for its wards). Active grants only.
+ */
 export async function officersOf(tx: Tx | Db, agencyId: number, roles: readonly string[], now: Date): Promise<{ id: number; email: string; name: string }[]> {
   const at = now.toISOString();
+  const agency = await tx.selectFrom('agencies').select('path').where('id', '=', agencyId).executeTakeFirst();
+  const chain = (agency?.path ?? `/${agencyId}/`).split('/').filter(Boolean).map(Number);
   const rows = await tx
     .selectFrom('role_grants as g')
     .innerJoin('accounts as a', 'a.id', 'g.account_id')
-    .select(['a.id', 'a.email', 'a.full_name'])
-    .where('g.agency_id', '=', agencyId)
+    .select(['a.id', 'a.email', 'a.full_name', 'g.agency_id'])
+    .where('g.agency_id', 'in', chain)
     .where('g.role', 'in', [...roles])
     .where('g.revoked_at', 'is', null)
     .where('g.valid_from', '<=', at)
     .where((w) => w.or([w('g.valid_to', 'is', null), w('g.valid_to', '>', at)]))
     .execute();
+  const nearest = chain.slice().reverse().find((id) => rows.some((r) => r.agency_id === id));
   const seen = new Set<number>();
-  return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({ id: r.id, email: r.email, name: r.full_name }));
+  return rows.filter((r) => r.agency_id === nearest && !seen.has(r.id) && seen.add(r.id)).map((r) => ({ id: r.id, email: r.email, name: r.full_name }));
 }
 
 async function agencyByCode(tx: Tx, code: string): Promise<AgencyRef> {
@@ -280,8 +286,7 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
         return appendEvent(tx, l.d.id, { ...base, type: 'task_claimed', payload: stepInfo, tasks: { update: claimIfFree } });
       }
       case 'assign': {
-        const holders = await officersOf(tx, task.agency_id, [task.role], now);
-        const inScope = holders.some((h) => h.id === input.assigneeId) || (await officerCovers(tx, input.assigneeId, task.agency_path, task.role, now));
+        const inScope = await officerCovers(tx, input.assigneeId, task.agency_path, task.role, now);
         if (!inScope) throw new Invalid(`that officer does not hold the ${task.role} role for ${task.agency_name}`, 'assigneeId');
         const r = await appendEvent(tx, l.d.id, { ...base, type: 'task_assigned', payload: { ...stepInfo, assignee: input.assigneeId }, tasks: { update: [{ id: task.id, assigneeId: input.assigneeId }] } });
         const who = await tx.selectFrom('accounts').select('email').where('id', '=', input.assigneeId).executeTakeFirst();

@@ -93,7 +93,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = asyn
     }
   });
 
-  app.get('/api/work/officers', { schema: { tags, summary: 'Officers of an agency who hold a role (for assigning a step)', querystring: Type.Object({ agency: AgencyCode, role: Type.Enum(STEP_ROLES) }), response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })) }), ...err } } }, async (req) => {
+  app.get('/api/work/officers', { schema: { tags, summary: 'Officers whose grant of a role covers an agency (for assigning a step)', querystring: Type.Object({ agency: AgencyCode, role: Type.Enum(STEP_ROLES) }), response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })) }), ...err } } }, async (req) => {
     const a = await db.selectFrom('agencies').select(['id', 'path']).where('code', '=', req.query.agency).executeTakeFirst();
     if (!a) throw new NotFound(`agency ${req.query.agency} not found`);
     requirePermission(req, 'task.assign', { agencyPath: a.path });
@@ -103,7 +103,8 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = asyn
       .innerJoin('accounts as o', 'o.id', 'g.account_id')
       .select(['o.id', 'o.full_name'])
       .distinct()
-      .where('g.agency_id', '=', a.id)
+      // granted on the agency or above it: their grant covers it
+      .where('g.agency_id', 'in', a.path.split('/').filter(Boolean).map(Number))
       .where('g.role', '=', req.query.role)
       .where('g.revoked_at', 'is', null)
       .where('g.valid_from', '<=', at)
