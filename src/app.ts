@@ -110,7 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
+        // our own pages may show a dossier's PDF in a frame; other sites may not frame us
+        frameAncestors: ["'self'"],
         upgradeInsecureRequests: null,
       },
     },

@@ -54,7 +54,9 @@ function budgetFor(ctx: StepContext, step: { budget: StepTemplate['budget'] }): 
 export async function openStepTasks(tx: Tx | Db, cal: WorkingCalendar, ctx: StepContext, step: StepTemplate, start: Date, fromAgencyId: number | null, priority: number): Promise<NewTask[]> {
   const agency = await resolveAgency(tx, step.agency, ctx.receiving, ctx.version, ctx.day);
   const hours = budgetFor(ctx, step);
-  const due = step.kind === 'return' ? ctx.dossierDueAt : cal.addWorkingHours(start, hours);
+  let due = step.kind === 'return' ? ctx.dossierDueAt : cal.addWorkingHours(start, hours);
+  // no step may run past the dossier's due date (unless the dossier is already late: then the step keeps its own budget)
+  if (due && ctx.dossierDueAt && ctx.dossierDueAt > start && due > ctx.dossierDueAt) due = ctx.dossierDueAt;
   const tasks: NewTask[] = [{ kind: 'step', stepId: step.id, agencyId: agency.id, role: step.role, priority, dueAt: due ? due.toISOString() : null, fromAgencyId }];
   for (const b of step.branches ?? []) {
     const a = await resolveAgency(tx, b.agency, ctx.receiving, ctx.version, ctx.day);

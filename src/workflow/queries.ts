@@ -69,7 +69,7 @@ export async function inbox(db: Db, cal: WorkingCalendar, actor: Actor, f: Inbox
     q
       .select([
         't.id as task_id', 't.kind', 't.step_id', 't.role', 't.due_at', 't.opened_at', 't.priority', 't.assignee_id', 'o.full_name as assignee_name',
-        'd.code', 'd.status', 'd.channel', 'd.due_at as dossier_due_at', 'd.applicant', 'pv.name as procedure_name', 'p.national_code', 'a.code as agency_code', 'a.name as agency_name',
+        'd.code', 'd.status', 'd.channel', 'd.due_at as dossier_due_at', 'd.applicant', 'd.workflow_template_id', 'd.procedure_version_id', 'pv.name as procedure_name', 'p.national_code', 'a.code as agency_code', 'a.name as agency_name',
       ])
       .orderBy(bucket)
       .orderBy('t.priority', 'desc')
@@ -80,9 +80,17 @@ export async function inbox(db: Db, cal: WorkingCalendar, actor: Actor, f: Inbox
       .execute(),
     q.select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst(),
   ]);
+  // step names from the templates the dossiers were received under (few distinct ones per page)
+  const templates = new Map<string, WorkflowDefinition>();
+  for (const r of rows) {
+    const key = `${r.workflow_template_id ?? 'v'}:${r.workflow_template_id === null ? r.procedure_version_id : ''}`;
+    if (!templates.has(key)) templates.set(key, await pinnedTemplate(db, r));
+  }
+  const nameOf = (r: (typeof rows)[number]) => stepName(templates.get(`${r.workflow_template_id ?? 'v'}:${r.workflow_template_id === null ? r.procedure_version_id : ''}`)!, r.step_id);
   return {
     total: Number(count?.n ?? 0),
     items: rows.map((r) => ({
+      stepName: nameOf(r),
       taskId: r.task_id,
       kind: r.kind,
       step: r.step_id,

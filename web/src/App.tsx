@@ -22,12 +22,15 @@ const ProfilePage = lazy(() => import('./account/ProfilePage.js'));
 const WorkspacePage = lazy(() => import('./workspace/WorkspacePage.js'));
 const OfficersPage = lazy(() => import('./admin/OfficersPage.js'));
 const CalendarPage = lazy(() => import('./admin/CalendarPage.js'));
+const WorkflowEditorPage = lazy(() => import('./admin/WorkflowEditorPage.js'));
 const MyDossiersPage = lazy(() => import('./dossiers/MyDossiersPage.js'));
 const DossierPage = lazy(() => import('./dossiers/DossierPage.js'));
 const LookupPage = lazy(() => import('./dossiers/LookupPage.js'));
 const DeskDossierPage = lazy(() => import('./workspace/DeskDossierPage.js'));
 const DeskIntakePage = lazy(() => import('./workspace/DeskIntakePage.js'));
 const DeskRegisterPage = lazy(() => import('./workspace/DeskRegisterPage.js'));
+const InboxPage = lazy(() => import('./workspace/InboxPage.js'));
+const ProcessPage = lazy(() => import('./workspace/ProcessPage.js'));
 
 const router = createBrowserRouter([
   {
@@ -54,8 +57,11 @@ const router = createBrowserRouter([
       { path: 'can-bo/ho-so/:code', element: <DeskDossierPage /> },
       { path: 'can-bo/tiep-nhan', element: <DeskIntakePage /> },
       { path: 'can-bo/so-theo-doi', element: <DeskRegisterPage /> },
+      { path: 'can-bo/xu-ly', element: <InboxPage /> },
+      { path: 'can-bo/xu-ly/:code', element: <ProcessPage /> },
       { path: 'quan-tri/can-bo', element: <OfficersPage /> },
       { path: 'quan-tri/ngay-nghi', element: <CalendarPage /> },
+      { path: 'quan-tri/quy-trinh', element: <WorkflowEditorPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

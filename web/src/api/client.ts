@@ -36,6 +36,8 @@ import type {
   CalendarPut,
   CalendarYear,
 } from './types.js';
+import type { ControlSlip, WorkAction, WorkInbox, WorkInboxParams, WorkView } from './types.js';
+import type { AdminWorkflow, PublicWorkflow, WorkflowDefinition, WorkflowSave, WorkflowValidation } from './workflow-types.js';
 import { currentLanguage } from '../i18n/index.js';
 
 /** An error answered by the API ({error, message, field?, reason?, details?}) or a network failure (status 0). */
@@ -231,6 +233,20 @@ export const api = {
   searchApplicants: (q: string, purpose: string, signal?: AbortSignal) =>
     get<ApplicantList>(`/api/admin/applicants${query({ q, purpose })}`, signal),
   registerBook: (agency: string, year: number, signal?: AbortSignal) => get<RegisterBook>(`/api/desk/register${query({ agency, year })}`, signal),
+
+  // Processing after receipt (workflow): inboxes, the processing view, actions, the control slip.
+  workInbox: (p: WorkInboxParams, signal?: AbortSignal) => get<WorkInbox>(`/api/work/inbox${query({ ...p })}`, signal),
+  workDossier: (code: string, signal?: AbortSignal) => get<WorkView>(`/api/work/dossiers/${enc(code)}`, signal),
+  workAct: (code: string, body: WorkAction) => request<{ status: string; seq: number }>('POST', `/api/work/dossiers/${enc(code)}/actions`, body),
+  workOfficers: (agency: string, role: string, signal?: AbortSignal) => get<{ items: { id: number; name: string }[] }>(`/api/work/officers${query({ agency, role })}`, signal),
+  controlSlip: (code: string, signal?: AbortSignal) => get<ControlSlip>(`/api/dossiers/${enc(code)}/control-slip`, signal),
+
+  // Workflow templates: the public steps of a procedure; the editor (system administrators).
+  procedureWorkflow: (nationalCode: string, signal?: AbortSignal) => get<PublicWorkflow>(`/api/procedures/${enc(nationalCode)}/workflow`, signal),
+  adminWorkflow: (nationalCode: string, signal?: AbortSignal) => get<AdminWorkflow>(`/api/admin/workflows/${enc(nationalCode)}`, signal),
+  validateWorkflow: (nationalCode: string, definition: WorkflowDefinition) =>
+    request<WorkflowValidation>('POST', `/api/admin/workflows/${enc(nationalCode)}/validate`, { definition }),
+  saveWorkflow: (nationalCode: string, body: WorkflowSave) => request<{ id: number; version: number }>('POST', `/api/admin/workflows/${enc(nationalCode)}`, body),
 };
 
 /** Links (not fetched by script): PDFs, files, images. */
@@ -239,4 +255,6 @@ export const links = {
   document: (code: string, id: number) => `/api/dossiers/${enc(code)}/documents/${id}`,
   qr: (code: string, check: string) => `/api/lookup/qr${query({ code, check })}`,
   registerXlsx: (agency: string, year: number) => `/api/desk/register${query({ agency, year, format: 'xlsx' })}`,
+  controlSlipPdf: (code: string) => `/api/dossiers/${enc(code)}/control-slip?format=pdf`,
+  apologyPdf: (code: string) => `/api/dossiers/${enc(code)}/forms/apology`,
 };

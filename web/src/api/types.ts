@@ -141,7 +141,7 @@ export type DocumentInput = Static<typeof DocumentInputSchema>;
 export type ApplicantList = Static<typeof ApplicantListSchema>;
 export type ReturnMethod = SubmitBody['returnMethod'];
 export const RETURN_METHODS: readonly ReturnMethod[] = ['online', 'desk', 'post'];
-export const OPEN_STATUSES: readonly string[] = ['submitted', 'received', 'supplement_requested'];
+export const OPEN_STATUSES: readonly string[] = ['submitted', 'received', 'supplement_requested', 'processing', 'processing_supplement'];
 
 /** A saved draft of an online submission (PUT/GET /api/me/drafts/:procedure). */
 export interface DraftBody {
@@ -153,4 +153,131 @@ export interface DraftBody {
 export interface DraftResponse {
   draft: DraftBody | null;
   updatedAt: string | null;
+}
+
+// Processing (src/workflow/routes.ts, queries.ts): inboxes, the processing view, actions, the control slip.
+export type WorkUrgency = 'late' | 'due_soon' | 'on_time' | 'none';
+export type WorkActionName =
+  | 'claim' | 'assign' | 'hand_over' | 'return' | 'consult' | 'answer' | 'transfer'
+  | 'request_supplement' | 'approve' | 'refuse' | 'record_result' | 'return_result';
+export interface WorkInboxParams {
+  view?: 'mine' | 'unit' | undefined;
+  agency?: string | undefined;
+  procedure?: string | undefined;
+  step?: string | undefined;
+  channel?: string | undefined;
+  urgency?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+export interface WorkInboxItem {
+  taskId: number;
+  kind: 'step' | 'branch' | 'consult' | 'supplement';
+  step: string;
+  role: string;
+  dueAt: string | null;
+  openedAt: string;
+  urgency: WorkUrgency;
+  onlinePriority: boolean;
+  assigneeId: number | null;
+  assigneeName: string | null;
+  code: string;
+  status: string;
+  publicStatus: string;
+  channel: string;
+  dossierDueAt: string | null;
+  applicantName: string;
+  procedureName: string;
+  procedureCode: string;
+  agencyCode: string;
+  agencyName: string;
+}
+export interface WorkInbox {
+  total: number;
+  items: WorkInboxItem[];
+}
+export interface WorkStep {
+  id: string;
+  kind: string;
+  name: string;
+  role: string;
+  budget: { value: number; unit: 'working_hours' | 'working_days' };
+  next: string[];
+  actions: string[];
+}
+export interface WorkTask {
+  id: number;
+  kind: 'step' | 'branch' | 'consult' | 'supplement';
+  step: string;
+  stepName: string;
+  role: string;
+  status: 'open' | 'done' | 'cancelled';
+  outcome: string | null;
+  parentTaskId: number | null;
+  agencyId: number;
+  agencyCode: string;
+  agencyName: string;
+  fromAgencyName: string | null;
+  handedOverAt: string;
+  handedOverBy: string | null;
+  assigneeId: number | null;
+  receivedBy: string | null;
+  dueAt: string | null;
+  doneAt: string | null;
+  spentHours: number;
+  result: 'early' | 'on_time' | 'late' | 'open';
+  detail: Record<string, unknown> | null;
+  urgency: WorkUrgency;
+  actions: WorkActionName[];
+}
+export interface WorkView {
+  code: string;
+  status: string;
+  currentStep: string | null;
+  dueAt: string | null;
+  originalDueAt: string | null;
+  apologyIssued: boolean;
+  canApologise: boolean;
+  onlinePriority: boolean;
+  urgency: WorkUrgency;
+  steps: WorkStep[];
+  tasks: WorkTask[];
+  lateness: { step: string; agencyName: string; officer: string | null; dueAt: string | null; doneAt: string | null }[];
+}
+export type WorkAction =
+  | { action: 'claim'; taskId: number }
+  | { action: 'assign'; taskId: number; assigneeId: number }
+  | { action: 'hand_over'; taskId: number; to?: string; note?: string }
+  | { action: 'return'; taskId: number; to: string; reason: string }
+  | { action: 'consult'; taskId: number; agency: string; question: string; days: number }
+  | { action: 'answer'; taskId: number; answer: string }
+  | { action: 'transfer'; taskId: number; agency: string; reason: string }
+  | { action: 'request_supplement'; taskId: number; items: { requirement: string; reason: string }[] }
+  | { action: 'approve'; taskId: number; note?: string }
+  | { action: 'refuse'; taskId: number; reasons: string[] }
+  | { action: 'record_result'; taskId: number; summary: string; documents: string[] }
+  | { action: 'return_result'; taskId: number; method: 'desk' | 'post' | 'online' }
+  | { action: 'apologise'; reason: string; newDueAt: string };
+export interface ControlSlipRow {
+  step: string;
+  fromAgency: string;
+  toAgency: string;
+  handedOverAt: string;
+  handedOverBy: string;
+  receivedBy: string;
+  dueAt: string | null;
+  doneAt: string | null;
+  result: 'early' | 'on_time' | 'late' | 'open';
+  note: string;
+}
+export interface ControlSlip {
+  dossierCode: string;
+  agencyName: string;
+  procedureName: string;
+  applicantName: string;
+  leadAgency: string;
+  cooperatingAgencies: string[];
+  receivedAt: string | null;
+  dueAt: string | null;
+  rows: ControlSlipRow[];
 }

@@ -13,6 +13,7 @@ import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from '../portal/NotFoundPage.js';
 import { DocumentsTable, DossierFacts, FormLinks, Timeline, UploadControl, type UploadedFile } from './parts.js';
+import { ApologyNotice, ControlSlipLink, ResultSection } from './outcome.js';
 
 export default function DossierPage() {
   const { t } = useTranslation();
@@ -70,11 +71,14 @@ function DossierView({ d }: { d: DossierDetail }) {
         </figure>
       </div>
 
-      {d.status === 'supplement_requested' && d.openSupplement && <SupplementSection d={d} />}
+      {(d.status === 'supplement_requested' || d.status === 'processing_supplement') && d.openSupplement && <SupplementSection d={d} />}
+      <ResultSection d={d} />
+      <ApologyNotice d={d} />
 
       <section aria-labelledby="sec-forms" className="card section">
         <h2 id="sec-forms">{t('dossier.forms')}</h2>
         <FormLinks d={d} />
+        <ControlSlipLink d={d} />
         {!d.events.some((e) => e.type === 'received' || e.type === 'supplement_requested' || e.type === 'refused') && <p>{t('dossier.noForms')}</p>}
       </section>
 

@@ -112,7 +112,8 @@ export function UploadControl({
 }
 
 export function statusText(t: TFunction, status: string, fallback: string): string {
-  return t(`dossierStatus.${status}`, { defaultValue: fallback });
+  // statuses of processing after receipt are named under work.dossierStatus
+  return t(`dossierStatus.${status}`, { defaultValue: t(`work.dossierStatus.${status}`, { defaultValue: fallback }) });
 }
 
 export function StatusBadge({ status, text }: { status: string; text: string }) {
@@ -124,10 +125,10 @@ function isRec(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function EventDetails({ e, docName }: { e: DossierEvent; docName: (code: string) => string }) {
+function EventDetails({ e, docName, internal }: { e: DossierEvent; docName: (code: string) => string; internal: boolean }) {
   const { t } = useTranslation();
   const p = isRec(e.payload) ? e.payload : {};
-  if (e.type === 'supplement_requested' && Array.isArray(p.items)) {
+  if ((e.type === 'supplement_requested' || e.type === 'processing_supplement_requested') && Array.isArray(p.items)) {
     return (
       <ul>
         {p.items.filter(isRec).map((i, n) => (
@@ -152,11 +153,27 @@ function EventDetails({ e, docName }: { e: DossierEvent; docName: (code: string)
   if (e.type === 'supplement_provided' && Array.isArray(p.documents)) {
     return <p>{p.documents.map((d) => docName(String(d))).join('; ')}</p>;
   }
+  if (e.type === 'apology_issued' && typeof p.newDueAt === 'string') {
+    return (
+      <>
+        <p>{t('work.timeline.newDueAt', { date: formatVnDateTime(p.newDueAt) })}</p>
+        {typeof p.reason === 'string' && <p>{t('timeline.reason', { reason: p.reason })}</p>}
+      </>
+    );
+  }
+  if (e.type === 'result_recorded' && typeof p.summary === 'string') return <p>{p.summary}</p>;
+  if (e.type === 'result_returned' && typeof p.method === 'string') return <p>{t(`work.method.${p.method}`, { defaultValue: p.method })}</p>;
+  if (!internal) return null;
+  // officers also see the notes, questions and answers exchanged between agencies
+  if ((e.type === 'returned_to_step' || e.type === 'transferred') && typeof p.reason === 'string') return <p>{t('timeline.reason', { reason: p.reason })}</p>;
+  if (e.type === 'consultation_requested' && typeof p.question === 'string') return <p>{t('work.timeline.question', { text: p.question })}</p>;
+  if (e.type === 'consultation_answered' && typeof p.answer === 'string') return <p>{t('work.timeline.answer', { text: p.answer })}</p>;
+  if ((e.type === 'handed_over' || e.type === 'approved') && typeof p.note === 'string' && p.note) return <p>{t('work.timeline.note', { text: p.note })}</p>;
   return null;
 }
 
-/** The dossier's history, oldest first. */
-export function Timeline({ d }: { d: DossierDetail }) {
+/** The dossier's history, oldest first; `internal` (officers) adds the exchanges between agencies. */
+export function Timeline({ d, internal = false }: { d: DossierDetail; internal?: boolean }) {
   const { t } = useTranslation();
   const docName = (code: string) => d.documents.find((x) => x.requirement === code)?.name ?? d.openSupplement?.find((x) => x.requirement === code)?.name ?? code;
   const events = [...d.events].sort((a, b) => a.seq - b.seq);
@@ -165,13 +182,13 @@ export function Timeline({ d }: { d: DossierDetail }) {
       {events.map((e) => (
         <li key={e.seq}>
           <p className="timeline-head">
-            <strong>{t(`eventType.${e.type}`, { defaultValue: e.type })}</strong>{' '}
+            <strong>{t(`eventType.${e.type}`, { defaultValue: t(`work.eventType.${e.type}`, { defaultValue: e.type }) })}</strong>{' '}
             <time dateTime={e.at} className="muted">
               {formatVnDateTime(e.at)}
             </time>
           </p>
           {(e.actorName || e.agencyName) && <p className="muted">{[e.actorName, e.agencyName].filter(Boolean).join(' — ')}</p>}
-          <EventDetails e={e} docName={docName} />
+          <EventDetails e={e} docName={docName} internal={internal} />
         </li>
       ))}
     </ol>
@@ -216,13 +233,13 @@ export function DocumentsTable({ d }: { d: DossierDetail }) {
   );
 }
 
-const FORM_OF_EVENT = { received: 'receipt', supplement_requested: 'supplement', refused: 'refusal' } as const;
+const FORM_OF_EVENT = { received: 'receipt', supplement_requested: 'supplement', processing_supplement_requested: 'supplement', refused: 'refusal' } as const;
 
 /** Links to the forms (receipt, supplement request, refusal) matching the events present. */
 export function FormLinks({ d }: { d: DossierDetail }) {
   const { t } = useTranslation();
   const present = new Set(d.events.map((e) => e.type));
-  const forms = (Object.keys(FORM_OF_EVENT) as (keyof typeof FORM_OF_EVENT)[]).filter((e) => present.has(e)).map((e) => FORM_OF_EVENT[e]);
+  const forms = [...new Set((Object.keys(FORM_OF_EVENT) as (keyof typeof FORM_OF_EVENT)[]).filter((e) => present.has(e)).map((e) => FORM_OF_EVENT[e]))];
   if (forms.length === 0) return null;
   return (
     <ul className="plain form-links">

@@ -10,6 +10,7 @@ import { formatDate, formatFeeAmount, formatTimeLimit, formatVnd, localName } fr
 import { LegalBasisList } from '../ui/LegalBasisList.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
+import { ProcedureWorkflow } from './ProcedureWorkflow.js';
 
 export default function ProcedurePage() {
   const { nationalCode = '' } = useParams();
@@ -207,6 +208,8 @@ function ProcedureView({ p }: { p: ProcedureDetail }) {
           ))}
         </ol>
       </section>
+
+      <ProcedureWorkflow nationalCode={p.nationalCode} />
 
       <section aria-labelledby="sec-legal">
         <h2 id="sec-legal">{t('procedure.legalBasis')}</h2>

@@ -98,6 +98,11 @@ export function AccountMenu() {
               <NavLink to="/quan-tri/ngay-nghi">{t('account.calendarAdmin')}</NavLink>
             </li>
           )}
+          {activeGrants(m).some((g) => g.role === 'system_admin') && (
+            <li>
+              <NavLink to="/quan-tri/quy-trinh">{t('workflowAdmin.navLink')}</NavLink>
+            </li>
+          )}
           <li>
             <button type="button" className="link-button" onClick={() => void logout()} disabled={busy}>
               {t('account.logout')}

@@ -28,7 +28,7 @@ export function useSetMe(): (me: Me | null) => void {
 
 /** Query keys that hold the logged-in account's data. */
 export function isPrivateKey(first: unknown): boolean {
-  return first === 'profile' || first === 'access-log' || first === 'delegations' || first === 'officers' || first === 'officer' || first === 'draft' || first === 'my-dossiers' || first === 'dossier' || first === 'desk-dossiers' || first === 'register-book' || first === 'applicants';
+  return first === 'profile' || first === 'access-log' || first === 'delegations' || first === 'officers' || first === 'officer' || first === 'draft' || first === 'my-dossiers' || first === 'dossier' || first === 'desk-dossiers' || first === 'register-book' || first === 'applicants' || first === 'work';
 }
 
 export function activeGrants(me: Me): Grant[] {

@@ -63,7 +63,7 @@ function DeskDossier({ d }: { d: DossierDetail }) {
       </div>
       <DossierFacts d={d} />
       {d.status === 'submitted' && procedure.data && <Decision d={d} documents={procedure.data.documents} onDone={setDone} />}
-      {d.status === 'supplement_requested' && d.openSupplement && <SupplementAtDesk d={d} items={d.openSupplement} onDone={setDone} />}
+      {(d.status === 'supplement_requested' || d.status === 'processing_supplement') && d.openSupplement && <SupplementAtDesk d={d} items={d.openSupplement} onDone={setDone} />}
       <section aria-labelledby="sec-forms" className="card section">
         <h2 id="sec-forms">{t('dossier.forms')}</h2>
         <FormLinks d={d} />

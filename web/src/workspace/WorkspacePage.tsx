@@ -49,16 +49,15 @@ function Workspace({ me }: { me: Me }) {
           </ul>
         )}
       </section>
-      {isDeskOfficer(me) ? (
-        <DeskInbox />
-      ) : (
-        <section aria-labelledby="sec-inbox" className="card section">
+      {grants.length > 0 && (
+        <nav aria-labelledby="sec-inbox" className="card section">
           <h2 id="sec-inbox">{t('workspace.inbox')}</h2>
-          <div className="alert alert-info">
-            <p>{t('workspace.inboxLater')}</p>
-          </div>
-        </section>
+          <p>
+            <Link to="/can-bo/xu-ly">{t('work.inboxLink')}</Link>
+          </p>
+        </nav>
       )}
+      {isDeskOfficer(me) && <DeskInbox />}
     </>
   );
 }
