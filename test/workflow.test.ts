@@ -27,6 +27,7 @@ const WARD = '000.01.21.H31'; // a ward of quận Hồng Bàng
 const TU_PHAP = '000.00.02.H31';
 const MONDAY_9H_VN = Date.parse('2026-03-02T02:00:00Z');
 const TEN_DAY = '9.000001';
+const vnDay = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 interface Task {
   id: number;
@@ -41,6 +42,7 @@ interface Task {
 interface View {
   status: string;
   currentStep: string;
+  steps: { id: string }[];
   dueAt: string;
   tasks: Task[];
   canApologise: boolean;
@@ -254,5 +256,31 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     expect(hand.statusCode).toBe(200);
     const slip = (await c.head!.get(`/api/dossiers/${code}/control-slip`)).json() as { rows: { step: string; result: string }[] };
     expect(slip.rows.find((r) => r.step === 'Thẩm định hồ sơ')!.result).toBe('late');
+  });
+
+  it('keeps a dossier in flight on the template it was received under when a new version is saved', async () => {
+    const before = await received();
+    const admin = new TestClient(app, '10.2.0.9');
+    expect((await admin.login('quantri.hethong@demo.motcua.vn', DEMO_PASSWORD)).statusCode).toBe(200);
+    const current = (await admin.get(`/api/admin/workflows/${TEN_DAY}`)).json() as { inForce: { definition: { steps: { id: string; name: string }[] } } };
+    const definition = structuredClone(current.inForce.definition) as { steps: Record<string, unknown>[] };
+    definition.steps.splice(1, 0, { id: 'verify', kind: 'verify', name: 'Xác minh thực tế', agency: { kind: 'receiving' }, role: 'specialist', budget: { value: 8, unit: 'working_hours' }, next: ['approve'], actions: ['hand_over', 'return'] });
+    (definition.steps[0] as { next: string[] }).next = ['verify'];
+    // the new step's 8 hours come out of the examination, or the total would exceed the 10-day limit
+    (definition.steps[0] as { budget: { value: number } }).budget.value -= 8;
+    // over the limit, then within it
+    const tooLong = structuredClone(definition);
+    (tooLong.steps[1] as { budget: unknown }).budget = { value: 80, unit: 'working_days' };
+    const refused = await admin.post(`/api/admin/workflows/${TEN_DAY}`, { definition: tooLong, effectiveFrom: vnDay(clock.now()) });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ reason: 'template_invalid' });
+    const saved = await admin.post(`/api/admin/workflows/${TEN_DAY}`, { definition, effectiveFrom: vnDay(clock.now()), note: 'thêm bước xác minh' });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const after = await received();
+    expect((await view('specialist', before)).steps.map((s) => s.id)).toEqual(['examine', 'approve', 'issue', 'return']);
+    expect((await view('specialist', after)).steps.map((s) => s.id)).toEqual(['examine', 'verify', 'approve', 'issue', 'return']);
+    const old = openTask(await view('specialist', before));
+    expect((await act('specialist', before, { action: 'hand_over', taskId: old.id })).statusCode).toBe(200);
+    expect((await view('specialist', before)).currentStep).toBe('approve');
   });
 });

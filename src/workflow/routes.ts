@@ -10,12 +10,13 @@ import { renderControlSlip } from '../documents/forms-pdf.js';
 import { DossierCode } from '../dossiers/schemas.js';
 import { requireActor, requirePermission } from '../identity/auth-plugin.js';
 import { can } from '../identity/permissions.js';
-import { vnDate } from '../lib/dates.js';
-import { Forbidden, NotFound } from '../lib/errors.js';
+import { isValidIsoDate, vnDate } from '../lib/dates.js';
+import { Forbidden, Invalid, NotFound } from '../lib/errors.js';
+import type { TimeLimit } from '../catalog/schemas.js';
 import type { MailWorker } from '../notify/mail-outbox.js';
 import { act, type ActionInput } from './engine.js';
 import { inbox, taskHistory, workView } from './queries.js';
-import { STEP_ACTIONS, STEP_KINDS, STEP_ROLES, validateTemplate, WorkflowDefinition } from './template.js';
+import { limitHours, STEP_ACTIONS, STEP_KINDS, STEP_ROLES, validateTemplate } from './template.js';
 import { assertNoProblems, listTemplateVersions, saveTemplateVersion, templateInForce } from './templates-store.js';
 
 export interface WorkflowRouteDeps {
@@ -61,6 +62,18 @@ const InboxQuery = Type.Object({
 
 const Loose = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true });
 const ProcedureParams = Type.Object({ nationalCode: Type.String({ pattern: '^[0-9A-Z.-]{3,40}$' }) });
+
+/** Time limits of the procedure versions in force on `day` or later. */
+async function timeLimitsFrom(db: Db, nationalCode: string, day: string): Promise<TimeLimit[]> {
+  const rows = await db
+    .selectFrom('procedure_versions as pv')
+    .innerJoin('procedures as p', 'p.id', 'pv.procedure_id')
+    .select(['pv.time_limit'])
+    .where('p.national_code', '=', nationalCode)
+    .where((w) => w.or([w('pv.effective_to', 'is', null), w('pv.effective_to', '>', day)]))
+    .execute();
+  return rows.map((r) => JSON.parse(r.time_limit) as TimeLimit);
+}
 
 export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = async (app, deps) => {
   const { db, clock } = deps;
@@ -176,23 +189,28 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = asyn
     return { procedure: { code: v.nationalCode, name: v.name, timeLimit: v.timeLimit }, inForce: { version: inForce.version, definition: inForce.definition }, versions, vocabulary: { kinds: STEP_KINDS, actions: STEP_ACTIONS, roles: STEP_ROLES } };
   });
 
-  const SaveBody = Type.Object({ definition: WorkflowDefinition, effectiveFrom: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+  const SaveBody = Type.Object({ definition: Loose, effectiveFrom: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
   const ValidateBody = Type.Object({ definition: Loose }, { additionalProperties: false });
 
   app.post('/api/admin/workflows/:nationalCode/validate', { schema: { tags, summary: 'Check a template without saving it: unreachable steps, steps without an owner, budgets over the legal limit…', params: ProcedureParams, body: ValidateBody, response: { 200: Type.Object({ ok: Type.Boolean(), problems: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })) }), ...err } } }, async (req) => {
     requirePermission(req, 'workflow.edit');
-    const v = await findVersionInForce(db, req.params.nationalCode, vnDate(clock.now()));
-    if (!v) throw new NotFound(`procedure ${req.params.nationalCode} is not in force`);
-    const { problems } = validateTemplate(req.body.definition, v.timeLimit);
+    const limits = await timeLimitsFrom(db, req.params.nationalCode, vnDate(clock.now()));
+    if (limits.length === 0) throw new NotFound(`procedure ${req.params.nationalCode} has no version in force today or later`);
+    const strictest = limits.reduce((a, b) => (limitHours(b) < limitHours(a) ? b : a));
+    const { problems } = validateTemplate(req.body.definition, strictest);
     return { ok: problems.length === 0, problems };
   });
 
-  app.post('/api/admin/workflows/:nationalCode', { bodyLimit: 262_144, schema: { tags, summary: 'Save a new template version with its effective date (dossiers in flight keep theirs)', params: ProcedureParams, body: SaveBody, response: { 201: Type.Object({ id: Type.Integer(), version: Type.Integer() }), ...err } } }, async (req, reply) => {
+  app.post('/api/admin/workflows/:nationalCode', { bodyLimit: 262_144, schema: { tags, summary: 'Save a new template version from its effective date (today or later); it must fit every procedure version in force from then on. Dossiers in flight keep theirs', params: ProcedureParams, body: SaveBody, response: { 201: Type.Object({ id: Type.Integer(), version: Type.Integer() }), ...err } } }, async (req, reply) => {
     const actor = requirePermission(req, 'workflow.edit');
-    const day = req.body.effectiveFrom < vnDate(clock.now()) ? vnDate(clock.now()) : req.body.effectiveFrom;
-    const v = await findVersionInForce(db, req.params.nationalCode, day);
-    if (!v) throw new NotFound(`procedure ${req.params.nationalCode} is not in force on ${day}`);
-    const saved = assertNoProblems(await saveTemplateVersion(db, { nationalCode: req.params.nationalCode, definition: req.body.definition, effectiveFrom: req.body.effectiveFrom, note: req.body.note, by: actor.accountId }, v.timeLimit, clock.now()));
+    const today = vnDate(clock.now());
+    // a template cannot be back-dated: dossiers already received were received under another one
+    if (!isValidIsoDate(req.body.effectiveFrom) || req.body.effectiveFrom < today) throw new Invalid(`the effective date must be today (${today}) or later`, 'effectiveFrom', undefined, 'effective_date_past');
+    const limits = await timeLimitsFrom(db, req.params.nationalCode, req.body.effectiveFrom);
+    if (limits.length === 0) throw new NotFound(`procedure ${req.params.nationalCode} has no version in force on or after ${req.body.effectiveFrom}`);
+    // the template must fit the strictest time limit among the versions it will serve
+    const strictest = limits.reduce((a, b) => (limitHours(b) < limitHours(a) ? b : a));
+    const saved = assertNoProblems(await saveTemplateVersion(db, { nationalCode: req.params.nationalCode, definition: req.body.definition, effectiveFrom: req.body.effectiveFrom, note: req.body.note, by: actor.accountId }, strictest, clock.now()));
     return reply.status(201).send(saved);
   });
 };

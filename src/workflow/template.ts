@@ -137,7 +137,7 @@ export function longestPath(def: WorkflowDefinition): number {
  */
 export function validateTemplate(input: unknown, limit: TimeLimit): { definition?: WorkflowDefinition; problems: TemplateProblem[] } {
   if (!Value.Check(WorkflowDefinition, input)) {
-    const first = [...Value.Errors(WorkflowDefinition, input)].slice(0, 5);
+    const first = [...Value.Errors(WorkflowDefinition, input)].slice(0, 20);
     return { problems: first.map((e) => ({ field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'steps', message: e.message })) };
   }
   const def = input as WorkflowDefinition;

@@ -13,6 +13,7 @@ const AgenciesPage = lazy(() => import('./portal/AgenciesPage.js'));
 const AgencyPage = lazy(() => import('./portal/AgencyPage.js'));
 const GroupsPage = lazy(() => import('./portal/GroupsPage.js'));
 const GroupPage = lazy(() => import('./portal/GroupPage.js'));
+const GroupSubmitPage = lazy(() => import('./portal/GroupSubmitPage.js'));
 const RegisterPage = lazy(() => import('./account/RegisterPage.js'));
 const LoginPage = lazy(() => import('./account/LoginPage.js'));
 const VerifyEmailPage = lazy(() => import('./account/VerifyEmailPage.js'));
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
       { path: 'co-quan/:code', element: <AgencyPage /> },
       { path: 'lien-thong', element: <GroupsPage /> },
       { path: 'lien-thong/:code', element: <GroupPage /> },
+      { path: 'nop-ho-so-lien-thong/:groupCode', element: <GroupSubmitPage /> },
       { path: 'dang-ky', element: <RegisterPage /> },
       { path: 'dang-nhap', element: <LoginPage /> },
       { path: 'xac-thuc-email', element: <VerifyEmailPage /> },

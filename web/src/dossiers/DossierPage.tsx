@@ -14,6 +14,7 @@ import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from '../portal/NotFoundPage.js';
 import { DocumentsTable, DossierFacts, FormLinks, Timeline, UploadControl, type UploadedFile } from './parts.js';
 import { ApologyNotice, ControlSlipLink, ResultSection } from './outcome.js';
+import { GroupMembersSection } from './GroupMembers.js';
 
 export default function DossierPage() {
   const { t } = useTranslation();
@@ -73,6 +74,7 @@ function DossierView({ d }: { d: DossierDetail }) {
 
       {(d.status === 'supplement_requested' || d.status === 'processing_supplement') && d.openSupplement && <SupplementSection d={d} />}
       <ResultSection d={d} />
+      <GroupMembersSection d={d} />
       <ApologyNotice d={d} />
 
       <section aria-labelledby="sec-forms" className="card section">

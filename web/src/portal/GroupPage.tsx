@@ -8,6 +8,7 @@ import { UnverifiedNotice } from '../ui/Badges.js';
 import { formatTimeLimit, localName } from '../ui/format.js';
 import { LegalBasisList } from '../ui/LegalBasisList.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
+import { useMe } from '../ui/session.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
 export default function GroupPage() {
@@ -27,11 +28,24 @@ function GroupView({ g }: { g: Group }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const members = [...g.members].sort((a, b) => a.order - b.order);
+  const me = useMe();
+  // citizens apply online (anyone not logged in is led to the login first); officers and businesses do not
+  const canApply = me.data === null || me.data?.account.kind === 'citizen';
   return (
     <>
       <h1>{localName(lng, g.name, g.nameEn)}</h1>
       {!g.verified && <UnverifiedNotice note={g.note} />}
       <p className="lead">{g.description}</p>
+      {canApply && (
+        <div className="cta">
+          <p>
+            <Link className="button" to={`/nop-ho-so-lien-thong/${encodeURIComponent(g.code)}`}>
+              {t('groupApply.title')}
+            </Link>
+          </p>
+          <p className="hint">{t('groupApply.ctaHint', { limit: formatTimeLimit(t, lng, g.timeLimit) })}</p>
+        </div>
+      )}
       <dl className="summary">
         <div>
           <dt>{t('groups.receivingLevel')}</dt>

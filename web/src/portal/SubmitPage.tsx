@@ -6,23 +6,30 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../api/client.js';
-import { RETURN_METHODS, type Agency, type Me, type ProcedureDetail, type ReturnMethod, type DraftBody } from '../api/types.js';
+import { api } from '../api/client.js';
+import { RETURN_METHODS, type Me, type ProcedureDetail, type ReturnMethod, type DraftBody } from '../api/types.js';
 import { FormAlert, apiErrorText, type FieldErrors } from '../ui/form.js';
 import { formatVnDateTime, localName } from '../ui/format.js';
-import { FormDataView, SchemaForm, buildData, initialValues, schemaFields, validateValues, valuesFromData, RequiredMark, type FormValues } from '../ui/SchemaForm.js';
+import { FormDataView, SchemaForm, buildData, initialValues, schemaFields, validateValues, valuesFromData, type FormValues } from '../ui/SchemaForm.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
-import { UploadControl, type UploadedFile } from '../dossiers/parts.js';
+import type { UploadedFile } from '../dossiers/parts.js';
 import { NotFoundPage } from './NotFoundPage.js';
-
-/** A UUID for the Idempotency-Key (randomUUID needs a secure context: fall back). */
-export function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-}
+import {
+  AgencySelect,
+  DocumentUploads,
+  DocumentsReview,
+  ReturnMethodChoice,
+  WizardStepper,
+  documentInputs,
+  focusFirstInvalid,
+  isRefusal,
+  missingDocuments,
+  newKey,
+  readSubmitFailure,
+  useReceivingAgencies,
+} from './submitParts.js';
 
 export default function SubmitPage() {
   const { t } = useTranslation();
@@ -42,21 +49,6 @@ function SubmitLoader({ me }: { me: Me }) {
   }
   if (draft.isError) return <ErrorMessage error={draft.error} onRetry={() => void draft.refetch()} />;
   return <SubmitWizard me={me} p={procedure.data} saved={draft.data} profile={profile.data ?? null} />;
-}
-
-/** Agencies that receive the procedure online: the listed ones, else those of its levels. */
-function useReceivingAgencies(p: ProcedureDetail) {
-  return useQuery({
-    queryKey: ['receiving-agencies', p.nationalCode, p.version],
-    queryFn: async ({ signal }): Promise<{ code: string; name: string; nameEn: string | null }[]> => {
-      if (p.agencies.length > 0) return p.agencies.map((a) => ({ code: a.code, name: a.name, nameEn: null }));
-      const lists = await Promise.all(p.levels.map((l) => api.agenciesByLevel(l, signal)));
-      return lists
-        .flatMap((l) => l.items)
-        .filter((a: Agency) => a.hasOneStopDesk)
-        .map((a) => ({ code: a.code, name: a.name, nameEn: a.nameEn }));
-    },
-  });
 }
 
 type Step = 1 | 2 | 3;
@@ -124,7 +116,7 @@ function SubmitWizard({
     return {
       ...(agency ? { agency } : {}),
       form: buildData(fields, values),
-      documents: Object.entries(docs).flatMap(([requirement, u]) => (u ? [{ requirement, upload: u.id }] : [])),
+      documents: documentInputs(docs),
       returnMethod,
     };
   }
@@ -146,19 +138,18 @@ function SubmitWizard({
     setFieldErrors(errors);
     if (Object.keys(errors).length > 0) {
       setFormError(t('form.checkFields'));
-      window.setTimeout(() => document.querySelector<HTMLElement>('main [aria-invalid="true"]')?.focus(), 0);
+      focusFirstInvalid();
       return false;
     }
     return true;
   }
 
   function checkStep2(): boolean {
-    const errors: Record<string, string> = {};
-    for (const d of p.documents) if (d.mandatory && !docs[d.code]) errors[d.code] = t('submit.documentRequired');
+    const errors = missingDocuments(t, p.documents, docs);
     setDocErrors(errors);
     if (Object.keys(errors).length > 0) {
       setFormError(t('submit.documentsMissing'));
-      window.setTimeout(() => document.querySelector<HTMLElement>('main input[aria-invalid="true"]')?.focus(), 0);
+      focusFirstInvalid('main input[aria-invalid="true"]');
       return false;
     }
     return true;
@@ -194,7 +185,7 @@ function SubmitWizard({
         procedure: p.nationalCode,
         agency,
         form: buildData(fields, values),
-        documents: Object.entries(docs).flatMap(([requirement, u]) => (u ? [{ requirement, upload: u.id }] : [])),
+        documents: documentInputs(docs),
         returnMethod,
       };
       const r = await api.submitDossier(body, keyRef.current);
@@ -204,25 +195,15 @@ function SubmitWizard({
       return;
     } catch (err) {
       // A refusal means nothing was stored: the corrected submission is a new attempt.
-      if (err instanceof ApiError && err.status >= 400 && err.status < 500) keyRef.current = null;
-      if (err instanceof ApiError && err.reason === 'form_invalid' && Array.isArray(err.details)) {
-        const errors: FieldErrors = {};
-        for (const d of err.details as { field?: string; message?: string }[]) if (d.field && d.message && !errors[d.field]) errors[d.field] = d.message;
-        setFieldErrors(errors);
-        setFormError(err.message || t('form.checkFields'));
+      if (isRefusal(err)) keyRef.current = null;
+      const f = readSubmitFailure(t, err);
+      setFormError(f.message);
+      if (f.part === 'form' || f.part === 'agency') {
+        setFieldErrors(f.fieldErrors);
         setStep(1);
-      } else if (err instanceof ApiError && err.reason === 'documents_missing' && Array.isArray(err.details)) {
-        const errors: Record<string, string> = {};
-        for (const d of err.details as { field?: string }[]) if (d.field) errors[d.field.replace(/^documents\./, '')] = t('submit.documentRequired');
-        setDocErrors(errors);
-        setFormError(t('submit.documentsMissing'));
+      } else if (f.part === 'documents') {
+        setDocErrors(f.docErrors);
         setStep(2);
-      } else if (err instanceof ApiError && err.field === 'agency') {
-        setFieldErrors({ agency: t('submit.agencyRefused') });
-        setFormError(t('form.checkFields'));
-        setStep(1);
-      } else {
-        setFormError(apiErrorText(t, err));
       }
     } finally {
       pendingRef.current = false;
@@ -231,22 +212,12 @@ function SubmitWizard({
   }
 
   const stepNames = [t('submit.step1'), t('submit.step2'), t('submit.step3')];
-  const agencyErrorId = fieldErrors.agency ? `${id}-agency-error` : undefined;
 
   return (
     <>
       <h1>{t('submit.title')}</h1>
       <p className="lead">{name}</p>
-      <ol className="stepper" aria-label={t('submit.steps')}>
-        {stepNames.map((s, i) => (
-          <li key={s} aria-current={step === i + 1 ? 'step' : undefined} className={step === i + 1 ? 'current' : step > i + 1 ? 'done' : undefined}>
-            <span className="stepper-n" aria-hidden="true">
-              {i + 1}
-            </span>{' '}
-            {s}
-          </li>
-        ))}
-      </ol>
+      <WizardStepper names={stepNames} step={step} />
 
       {draftOffer && saved.updatedAt && (
         <div className="alert alert-info">
@@ -279,39 +250,7 @@ function SubmitWizard({
 
         {step === 1 && (
           <>
-            <div className="form-group">
-              <label htmlFor={`${id}-agency`} className="label">
-                {t('submit.agency')}
-                <RequiredMark />
-              </label>
-              <p id={`${id}-agency-hint`} className="hint">
-                {t('submit.agencyHint')}
-              </p>
-              {fieldErrors.agency && (
-                <p id={agencyErrorId} className="field-error">
-                  {fieldErrors.agency}
-                </p>
-              )}
-              {agencies.isError ? (
-                <ErrorMessage error={agencies.error} onRetry={() => void agencies.refetch()} />
-              ) : (
-                <select
-                  id={`${id}-agency`}
-                  value={agency}
-                  required
-                  aria-invalid={fieldErrors.agency ? true : undefined}
-                  aria-describedby={[agencyErrorId, `${id}-agency-hint`].filter(Boolean).join(' ')}
-                  onChange={(e) => setAgency(e.target.value)}
-                >
-                  <option value="">{agencies.isPending ? t('status.loading') : t('schemaForm.choose')}</option>
-                  {agencies.data?.map((a) => (
-                    <option key={a.code} value={a.code}>
-                      {localName(i18n.language, a.name, a.nameEn)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </div>
+            <AgencySelect value={agency} onChange={setAgency} error={fieldErrors.agency} hint={t('submit.agencyHint')} agencies={agencies} />
             <h3>{typeof p.formSchema.title === 'string' ? p.formSchema.title : t('procedure.form')}</h3>
             <SchemaForm fields={fields} values={values} errors={fieldErrors} onChange={(k, v) => setValues((old) => ({ ...old, [k]: v }))} />
           </>
@@ -320,23 +259,18 @@ function SubmitWizard({
         {step === 2 && (
           <>
             <p className="hint">{t('submit.documentsHint')}</p>
-            {p.documents.map((d) => (
-              <UploadControl
-                key={d.code}
-                label={d.name}
-                note={d.note}
-                required={d.mandatory}
-                value={docs[d.code] ?? null}
-                error={docErrors[d.code]}
-                onChange={(u) => {
-                  setDocs((old) => ({ ...old, [d.code]: u }));
-                  setDocErrors((old) => {
-                    const { [d.code]: _, ...rest } = old;
-                    return rest;
-                  });
-                }}
-              />
-            ))}
+            <DocumentUploads
+              documents={p.documents}
+              files={docs}
+              errors={docErrors}
+              onChange={(code, u) => {
+                setDocs((old) => ({ ...old, [code]: u }));
+                setDocErrors((old) => {
+                  const { [code]: _, ...rest } = old;
+                  return rest;
+                });
+              }}
+            />
           </>
         )}
 
@@ -359,31 +293,14 @@ function SubmitWizard({
             </section>
             <section aria-labelledby={`${id}-r2`}>
               <h3 id={`${id}-r2`}>{t('submit.step2')}</h3>
-              <ul className="item-list">
-                {p.documents.map((d) => (
-                  <li key={d.code}>
-                    <span className="break">
-                      {d.name}
-                      <span className="cell-note">{docs[d.code] ? (docs[d.code]?.filename ?? t('upload.savedFile')) : t('submit.noFile')}</span>
-                    </span>
-                  </li>
-                ))}
-              </ul>
+              <DocumentsReview documents={p.documents} files={docs} />
               <p>
                 <button type="button" className="link-button" onClick={() => go(2)}>
                   {t('submit.edit', { name: t('submit.step2') })}
                 </button>
               </p>
             </section>
-            <fieldset className="choice">
-              <legend>{t('submit.returnMethod')}</legend>
-              {RETURN_METHODS.map((m) => (
-                <div className="radio" key={m}>
-                  <input type="radio" id={`${id}-rm-${m}`} name="returnMethod" checked={returnMethod === m} onChange={() => setReturnMethod(m)} />
-                  <label htmlFor={`${id}-rm-${m}`}>{t(`returnMethod.${m}`)}</label>
-                </div>
-              ))}
-            </fieldset>
+            <ReturnMethodChoice value={returnMethod} onChange={setReturnMethod} />
           </>
         )}
 
