@@ -243,7 +243,7 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     expect(partial.late).toBe(1);
     const rest = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
     const again = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
-    expect(again).toEqual({ late: 0, dueSoon: 0 });
+    expect(again).toEqual({ late: 0, dueSoon: 0, apologyDue: 0 });
     const reminders = await t.db.selectFrom('workflow_reminders').select(['task_id']).where('kind', '=', 'late').execute();
     expect(new Set(reminders.map((r) => r.task_id))).toEqual(new Set(lateTasks.map((x) => x.id)));
     expect(partial.late + rest.late).toBe(lateTasks.length);
@@ -282,5 +282,21 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     const old = openTask(await view('specialist', before));
     expect((await act('specialist', before, { action: 'hand_over', taskId: old.id })).statusCode).toBe(200);
     expect((await view('specialist', before)).currentStep).toBe('approve');
+  });
+
+  it('reminds the heads of the agency holding a dossier near its due date that the apology must go out a day before', async () => {
+    const code = await received();
+    const v = await view('specialist', code);
+    clock.t = Date.parse(v.dueAt) - 30 * 3_600_000;
+    await relogin();
+    const cal = await new CalendarService(t.db).current();
+    const r1 = await sweepDeadlines(t.db, cal, clock.now(), 'http://x');
+    expect(r1.apologyDue).toBeGreaterThanOrEqual(1);
+    const task = openTask(await view('specialist', code));
+    const rows = await t.db.selectFrom('workflow_reminders').select('kind').where('task_id', '=', task.id).execute();
+    expect(rows.map((r) => r.kind)).toContain('apology_window');
+    const mails = await t.db.selectFrom('mail_outbox').select(['subject', 'to_address']).execute();
+    expect(mails.some((m) => m.subject === `Hồ sơ ${code} sắp đến hạn trả kết quả` && m.to_address === 'truongphong.hongbang@demo.motcua.vn')).toBe(true);
+    expect((await sweepDeadlines(t.db, cal, clock.now(), 'http://x')).apologyDue).toBe(0);
   });
 });

@@ -11,3 +11,9 @@ export function isValidIsoDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+
+/** "hh:mm dd/mm/yyyy" in Vietnam time, for messages to people. */
+export function vnDateTimeText(instant: Date | string): string {
+  const d = new Date((typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + 7 * 3_600_000).toISOString();
+  return `${d.slice(11, 16)} ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+}

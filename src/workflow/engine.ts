@@ -11,7 +11,7 @@ import type { Database } from '../db/types.js';
 import { appendEvent, type NewTask, type TaskEffects } from '../dossiers/event-log.js';
 import { PUBLIC_STATUS, type DossierStatus, type EventActor } from '../dossiers/lifecycle.js';
 import type { Actor } from '../identity/permissions.js';
-import { vnDate } from '../lib/dates.js';
+import { vnDate, vnDateTimeText } from '../lib/dates.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
 import { type AgencyRef, resolveAgency } from './agency-rules.js';
@@ -292,7 +292,7 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
         if (!inScope) throw new Invalid(`that officer does not hold the ${task.role} role for ${task.agency_name}`, 'assigneeId');
         const r = await appendEvent(tx, l.d.id, { ...base, type: 'task_assigned', payload: { ...stepInfo, assignee: input.assigneeId }, tasks: { update: [{ id: task.id, assigneeId: input.assigneeId }] } });
         const who = await tx.selectFrom('accounts').select('email').where('id', '=', input.assigneeId).executeTakeFirst();
-        if (who) await enqueueMail(tx, { to: who.email, subject: `Hồ sơ ${l.d.code} được giao cho anh/chị`, text: `Hồ sơ ${l.d.code} (${l.version.name}) được giao cho anh/chị xử lý, bước: ${a.step?.name ?? task.step_id}. Hạn: ${task.due_at ?? '—'}.\n${deps.publicUrl}/can-bo/ho-so/${l.d.code}` }, now);
+        if (who) await enqueueMail(tx, { to: who.email, subject: `Hồ sơ ${l.d.code} được giao cho anh/chị`, text: `Hồ sơ ${l.d.code} (${l.version.name}) được giao cho anh/chị xử lý, bước: ${a.step?.name ?? task.step_id}. Hạn: ${task.due_at ? vnDateTimeText(task.due_at) : '—'}.\n${deps.publicUrl}/can-bo/xu-ly/${l.d.code}` }, now);
         return r;
       }
       case 'hand_over':
@@ -317,7 +317,7 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
           payload: { ...stepInfo, agency: target.code, question: input.question, dueAt: due.toISOString() },
           tasks: { update: claimIfFree, open: [{ kind: 'consult', stepId: `${task.step_id}/consult`, agencyId: target.id, role: 'specialist', priority: l.d.priority, dueAt: due.toISOString(), fromAgencyId: task.agency_id, parent: { taskId: task.id }, detail: { question: input.question } }] },
         });
-        for (const o of await officersOf(tx, target.id, ['specialist', 'unit_head'], now)) await enqueueMail(tx, { to: o.email, subject: `Xin ý kiến về hồ sơ ${l.d.code}`, text: `${task.agency_name} xin ý kiến về hồ sơ ${l.d.code} (${l.version.name}).\nNội dung: ${input.question}\nHạn trả lời: ${due.toISOString()}\n${deps.publicUrl}/can-bo/ho-so/${l.d.code}` }, now);
+        for (const o of await officersOf(tx, target.id, ['specialist', 'unit_head'], now)) await enqueueMail(tx, { to: o.email, subject: `Xin ý kiến về hồ sơ ${l.d.code}`, text: `${task.agency_name} xin ý kiến về hồ sơ ${l.d.code} (${l.version.name}).\nNội dung: ${input.question}\nHạn trả lời: ${vnDateTimeText(due)}\n${deps.publicUrl}/can-bo/xu-ly/${l.d.code}` }, now);
         return r;
       }
       case 'answer': {
@@ -325,7 +325,7 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
         const detail = { ...(task.detail ? (JSON.parse(task.detail) as Record<string, unknown>) : {}), answer: input.answer, late };
         const r = await appendEvent(tx, l.d.id, { ...base, type: 'consultation_answered', payload: { ...stepInfo, answer: input.answer, late, kind: task.kind }, tasks: { update: [...claimIfFree, { id: task.id, detail }], close: [{ id: task.id, outcome: late ? 'answered_late' : 'answered' }] } });
         // a late answer is reported to the head of the desk that received the dossier (DOMAIN.md §2.5)
-        if (late) for (const o of await officersOf(tx, l.receiving.id, ['unit_head', 'agency_leader'], now)) await enqueueMail(tx, { to: o.email, subject: `Trả lời xin ý kiến quá hạn: hồ sơ ${l.d.code}`, text: `${task.agency_name} trả lời xin ý kiến về hồ sơ ${l.d.code} sau hạn (${task.due_at}).` }, now);
+        if (late) for (const o of await officersOf(tx, l.receiving.id, ['unit_head', 'agency_leader'], now)) await enqueueMail(tx, { to: o.email, subject: `Trả lời xin ý kiến quá hạn: hồ sơ ${l.d.code}`, text: `${task.agency_name} trả lời xin ý kiến về hồ sơ ${l.d.code} sau hạn (${vnDateTimeText(task.due_at!)}).` }, now);
         return r;
       }
       case 'transfer': {
@@ -338,7 +338,7 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
           payload: { ...stepInfo, agency: target.code, reason: input.reason },
           tasks: { close: [{ id: task.id, outcome: 'transferred', status: 'cancelled' }], open: [{ kind: 'step', stepId: task.step_id, agencyId: target.id, role: task.role, priority: l.d.priority, dueAt: task.due_at, fromAgencyId: task.agency_id, detail: { transferReason: input.reason } }] },
         });
-        for (const o of await officersOf(tx, target.id, ['unit_head', 'agency_leader'], now)) await enqueueMail(tx, { to: o.email, subject: `Hồ sơ ${l.d.code} được chuyển đến`, text: `${task.agency_name} chuyển hồ sơ ${l.d.code} (${l.version.name}) để xử lý liên thông. Lý do: ${input.reason}\n${deps.publicUrl}/can-bo/ho-so/${l.d.code}` }, now);
+        for (const o of await officersOf(tx, target.id, ['unit_head', 'agency_leader'], now)) await enqueueMail(tx, { to: o.email, subject: `Hồ sơ ${l.d.code} được chuyển đến`, text: `${task.agency_name} chuyển hồ sơ ${l.d.code} (${l.version.name}) để xử lý liên thông. Lý do: ${input.reason}\n${deps.publicUrl}/can-bo/xu-ly/${l.d.code}` }, now);
         return r;
       }
       case 'request_supplement': {
@@ -447,7 +447,7 @@ async function apologise(deps: WorkflowDeps, tx: Tx, actor: Actor, l: Loaded, in
     set: { due_at: newDue.toISOString(), original_due_at: l.d.due_at, apology_count: l.d.apology_count + 1 },
     tasks: { update: returnTasks.map((t) => ({ id: t.id, dueAt: newDue.toISOString() })) },
   });
-  await mailApplicant(deps, tx, l, l.d.status as DossierStatus, `\nCơ quan giải quyết xin lỗi vì chậm trễ và hẹn lại ngày trả kết quả: ${vnDate(newDue).split('-').reverse().join('/')}.\nLý do: ${input.reason}\nPhiếu xin lỗi: ${deps.publicUrl}/api/dossiers/${l.d.code}/forms/apology`, now);
+  await mailApplicant(deps, tx, l, l.d.status as DossierStatus, `\nCơ quan giải quyết xin lỗi vì chậm trễ và hẹn lại ngày trả kết quả: ${vnDateTimeText(newDue)}.\nLý do: ${input.reason}\nPhiếu xin lỗi: ${deps.publicUrl}/api/dossiers/${l.d.code}/forms/apology`, now);
   return r;
 }
 

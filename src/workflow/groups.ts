@@ -10,7 +10,7 @@ import type { Db } from '../db/connect.js';
 import type { Database } from '../db/types.js';
 import { newCheckValue, nextDossierCode } from '../dossiers/dossier-code.js';
 import { appendEvent, createDossier } from '../dossiers/event-log.js';
-import { vnDate } from '../lib/dates.js';
+import { vnDate, vnDateTimeText } from '../lib/dates.js';
 import { Invalid } from '../lib/errors.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
 import { type AgencyRef, resolveAgency } from './agency-rules.js';
@@ -115,7 +115,7 @@ async function startLevel(tx: Tx, cal: WorkingCalendar, parent: GroupParent, ord
       tasks: wf.tasks,
     });
     for (const o of await tx.selectFrom('role_grants as g').innerJoin('accounts as a', 'a.id', 'g.account_id').select('a.email').where('g.agency_id', '=', responsible.id).where('g.role', 'in', ['specialist', 'unit_head']).where('g.revoked_at', 'is', null).execute())
-      await enqueueMail(tx, { to: o.email, subject: `Hồ sơ liên thông ${code}`, text: `Hồ sơ ${code} (${v.name}) thuộc nhóm liên thông "${group.name}" (hồ sơ ${parent.code}) đã được chuyển đến ${responsible.name}. Hạn: ${due.toISOString()}.` }, now);
+      await enqueueMail(tx, { to: o.email, subject: `Hồ sơ liên thông ${code}`, text: `Hồ sơ ${code} (${v.name}) thuộc nhóm liên thông "${group.name}" (hồ sơ ${parent.code}) đã được chuyển đến ${responsible.name}. Hạn: ${vnDateTimeText(due)}.` }, now);
     codes.push(code);
   }
   return codes;

@@ -7,26 +7,26 @@ import type { Logger } from 'pino';
 import type { CalendarService } from '../calendar/schedules-store.js';
 import type { WorkingCalendar } from '../calendar/working-time.js';
 import type { Db } from '../db/connect.js';
+import { vnDateTimeText } from '../lib/dates.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
 import { officersOf } from './engine.js';
 import { stepName } from './queries.js';
 import { pinnedTemplate } from './templates-store.js';
 
-const fmt = (iso: string) => {
-  const d = new Date(Date.parse(iso) + 7 * 3_600_000).toISOString();
-  return `${d.slice(11, 16)} ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-};
+const fmt = vnDateTimeText;
 
 export interface SweepResult {
   dueSoon: number;
   late: number;
+  /** dossiers near their due date, whose heads were reminded of the apology rule */
+  apologyDue?: number;
 }
 
 /** One pass. `batch` bounds the work per pass; the next pass continues. */
 export async function sweepDeadlines(db: Db, cal: WorkingCalendar, now: Date, publicUrl: string, batch = 200): Promise<SweepResult> {
   const soon = cal.addWorkingHours(now, 8).toISOString();
   const nowIso = now.toISOString();
-  const result: SweepResult = { dueSoon: 0, late: 0 };
+  const result: SweepResult = { dueSoon: 0, late: 0, apologyDue: 0 };
   for (const kind of ['late', 'due_soon'] as const) {
     const limitIso = kind === 'late' ? nowIso : soon;
     const candidates = await db
@@ -58,13 +58,47 @@ export async function sweepDeadlines(db: Db, cal: WorkingCalendar, now: Date, pu
         const to = [...new Set([holder?.email, ...heads.map((h) => h.email)].filter((x): x is string => !!x))];
         const what = kind === 'late' ? 'đã quá hạn' : 'sắp đến hạn (trong 1 ngày làm việc)';
         for (const address of to)
-          await enqueueMail(tx, { to: address, subject: `Hồ sơ ${c.code} ${what}`, text: `Bước "${stepName(def, c.step_id)}" của hồ sơ ${c.code} ${what}: hạn ${fmt(c.due_at!)}.\n${publicUrl}/can-bo/ho-so/${c.code}` }, now);
+          await enqueueMail(tx, { to: address, subject: `Hồ sơ ${c.code} ${what}`, text: `Bước "${stepName(def, c.step_id)}" của hồ sơ ${c.code} ${what}: hạn ${fmt(c.due_at!)}.\n${publicUrl}/can-bo/xu-ly/${c.code}` }, now);
         return true;
       });
       if (sent) result[kind === 'late' ? 'late' : 'dueSoon']++;
     }
   }
+  result.apologyDue = await remindApologies(db, cal, now, publicUrl, batch);
   return result;
+}
+
+/**
+ * A dossier whose due date is near (within a day and a working day) while it is still being
+ * processed: its current step's heads are told that, if it cannot be resolved in time, the
+ * apology with a new date must go out at least one day before the due date (DOMAIN.md §2.8).
+ */
+async function remindApologies(db: Db, cal: WorkingCalendar, now: Date, publicUrl: string, batch: number): Promise<number> {
+  const horizon = cal.addWorkingHours(new Date(now.getTime() + 24 * 3_600_000), 8).toISOString();
+  const candidates = await db
+    .selectFrom('dossiers as d')
+    .innerJoin('dossier_tasks as t', (j) => j.onRef('t.dossier_id', '=', 'd.id').on('t.status', '=', 'open').on('t.kind', '=', 'step'))
+    .leftJoin('workflow_reminders as r', (j) => j.onRef('r.task_id', '=', 't.id').on('r.kind', '=', 'apology_window'))
+    .select(['d.id', 'd.code', 'd.due_at', 't.id as task_id', 't.agency_id'])
+    .where('d.status', 'in', ['received', 'processing', 'processing_supplement'])
+    .where('d.apology_count', '=', 0)
+    .where('d.due_at', '>', now.toISOString())
+    .where('d.due_at', '<', horizon)
+    .where('r.task_id', 'is', null)
+    .limit(batch)
+    .execute();
+  let sent = 0;
+  for (const c of candidates) {
+    const ok = await db.transaction().execute(async (tx) => {
+      const ins = await tx.insertInto('workflow_reminders').values({ task_id: c.task_id, kind: 'apology_window', sent_at: now.toISOString() }).onConflict((oc) => oc.columns(['task_id', 'kind']).doNothing()).executeTakeFirst();
+      if (Number(ins.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+      for (const h of await officersOf(tx, c.agency_id, ['unit_head', 'agency_leader'], now))
+        await enqueueMail(tx, { to: h.email, subject: `Hồ sơ ${c.code} sắp đến hạn trả kết quả`, text: `Hồ sơ ${c.code} phải trả kết quả lúc ${fmt(c.due_at!)}. Nếu không kịp, cơ quan phải gửi Phiếu xin lỗi và hẹn lại ngày trả kết quả chậm nhất 01 ngày trước hạn.\n${publicUrl}/can-bo/xu-ly/${c.code}` }, now);
+      return true;
+    });
+    if (ok) sent++;
+  }
+  return sent;
 }
 
 /** Runs the sweep on an interval; every process may run one (see above). */
