@@ -182,4 +182,33 @@ describe.each(ENGINES)('inter-connected birth group on %s', (engine) => {
     }
     expect((await verifyChains(t.db)).problems).toEqual([]);
   });
+
+  it('goes on when a member is refused: the others are resolved and the desk returns them with the refusal', async () => {
+    const form = { treHoTen: 'Nguyễn Minh An', treNgaySinh: '2026-02-21', treGioiTinh: 'Nữ', treNoiSinh: 'Bệnh viện Phụ sản Hải Phòng', treDanToc: 'Kinh', treQuocTich: 'Việt Nam', meHoTen: 'Trần Thị Bình', nguoiYeuCauHoTen: 'Nguyễn Văn An', quanHe: 'Cha' };
+    const docs = await Promise.all(['to-khai', 'giay-chung-sinh', 'giay-to-tuy-than'].map(async (r) => ({ requirement: r, upload: await uploadId('citizen') })));
+    const body = { procedure: '1.001193', agency: WARD, form, documents: docs, returnMethod: 'online', group: { code: GROUP, members: [] } };
+    const sub = await call('citizen', 'POST', '/api/dossiers', body);
+    expect(sub.statusCode).toBe(400); // the Idempotency-Key header is required
+    const ok = await c.citizen!.request('POST', '/api/dossiers', body, { 'idempotency-key': `grp-refuse-${engine}` });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const code = (ok.json() as { code: string }).code;
+    expect((await call('desk', 'POST', `/api/desk/dossiers/${code}/decision`, { outcome: 'receive' })).statusCode).toBe(200);
+    await processMember('specialist', 'leader', code);
+    let detail = (await call('citizen', 'GET', `/api/dossiers/${code}`)).json() as Detail;
+    const residence = detail.group!.members.find((m) => m.procedureCode === '1.004222')!;
+    // the police examine, hand over, and their leader refuses (no proof of residence)
+    const { task } = await openStep('police', residence.code);
+    await act('police', residence.code, { action: 'hand_over', taskId: task.id });
+    const approve = (await openStep('policeLeader', residence.code)).task;
+    await act('policeLeader', residence.code, { action: 'refuse', taskId: approve.id, reasons: ['Không có giấy tờ chứng minh chỗ ở hợp pháp'] });
+    detail = (await call('citizen', 'GET', `/api/dossiers/${code}`)).json() as Detail;
+    const card = detail.group!.members.find((m) => m.procedureCode === '1.011499')!;
+    expect(card).toBeDefined();
+    await processMember('bhxh', 'bhxhLeader', card.code);
+    const back = await openStep('desk', code);
+    await act('desk', code, { action: 'return_result', taskId: back.task.id, method: 'online' });
+    detail = (await call('citizen', 'GET', `/api/dossiers/${code}`)).json() as Detail;
+    expect(detail.status).toBe('returned');
+    expect(detail.group!.members.map((m) => m.status)).toEqual(['returned', 'refused', 'returned']);
+  });
 });

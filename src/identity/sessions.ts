@@ -77,7 +77,8 @@ export async function startSession(
     httpOnly: true,
     sameSite: 'lax',
     secure: req.protocol === 'https',
-    expires,
+    // relative lifetime: the browser counts it on its own clock, so a skewed server clock does not drop the cookie
+    maxAge: Math.max(1, Math.floor((expires.getTime() - now.getTime()) / 1000)),
   });
   return { idHash: sha256(token), csrfToken };
 }

@@ -367,6 +367,8 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
           tasks: { close: l.openTasks.map((t) => ({ id: t.id, outcome: t.id === task.id ? 'refused' : 'cancelled', status: t.id === task.id ? ('done' as const) : ('cancelled' as const) })) },
         });
         await mailApplicant(deps, tx, l, 'refused', `\nLý do: ${input.reasons.join('; ')}`, now);
+        // a refused member of a group: the group goes on and the desk returns what was resolved, with the refusal
+        if (l.d.parent_dossier_id !== null) await memberResolved(tx, cal, l.d.parent_dossier_id, now);
         return r;
       }
       case 'record_result': {

@@ -131,7 +131,7 @@ export async function memberResolved(tx: Tx, cal: WorkingCalendar, parentId: num
   const { group, levels } = await plan(tx, parent.group_code, now);
   const members = await tx.selectFrom('dossiers as d').innerJoin('procedure_versions as pv', 'pv.id', 'd.procedure_version_id').innerJoin('procedures as p', 'p.id', 'pv.procedure_id').select(['d.id', 'd.status', 'p.national_code']).where('d.parent_dossier_id', '=', parent.id).execute();
   const parentState = await tx.selectFrom('dossiers').select(['result_at', 'status']).where('id', '=', parent.id).executeTakeFirstOrThrow();
-  const done = (code: string) => (code === group.members.find((m) => m.order === levels[0])?.nationalCode ? parentState.result_at !== null : members.some((m) => m.national_code === code && (m.status === 'resolved' || m.status === 'returned')));
+  const done = (code: string) => (code === group.members.find((m) => m.order === levels[0])?.nationalCode ? parentState.result_at !== null : members.some((m) => m.national_code === code && (m.status === 'resolved' || m.status === 'returned' || m.status === 'refused')));
   const started = (code: string) => code === group.members.find((m) => m.order === levels[0])?.nationalCode || members.some((m) => m.national_code === code);
   for (const level of levels) {
     const atLevel = group.members.filter((m) => m.order === level);
@@ -146,7 +146,12 @@ export async function memberResolved(tx: Tx, cal: WorkingCalendar, parentId: num
   const returnStep = def.steps.find((s) => s.kind === 'return')?.id ?? 'return';
   await appendEvent(tx, parent.id, {
     type: 'result_recorded', at: now, actor: 'system', actorId: null, agencyId: parent.receiving_agency_id,
-    payload: { group: parent.group_code, members: members.map((m) => m.national_code), summary: `Đã có kết quả của ${group.members.length} thủ tục liên thông` },
+    payload: {
+      group: parent.group_code,
+      members: members.map((m) => m.national_code),
+      refused: members.filter((m) => m.status === 'refused').map((m) => m.national_code),
+      summary: `Đã có kết quả của ${group.members.length} thủ tục liên thông`,
+    },
     set: { current_step: returnStep },
     tasks: { open: [{ kind: 'step', stepId: returnStep, agencyId: parent.receiving_agency_id, role: 'desk_officer', priority: 0, dueAt: parent.due_at, fromAgencyId: parent.receiving_agency_id }] },
   });

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import pino from 'pino';
 import { buildApp, type Clock } from '../../src/app.js';
-import type { Engine } from '../../src/db/connect.js';
+import type { Db, Engine } from '../../src/db/connect.js';
 import { MailWorker, createTransport } from '../../src/notify/mail-outbox.js';
 import { seedIfEmpty } from '../../src/system.js';
 import { testConfig } from './config.js';
@@ -12,12 +12,15 @@ import { freshDatabase } from './db.js';
 
 export interface RunningServer {
   url: string;
+  /** the server's database, for tests that run jobs (the deadline sweep) or read the mail outbox */
+  db: Db;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: { engine?: Engine; clock?: Clock; smtpPort?: number; port?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const t = await freshDatabase(opts.engine ?? 'sqlite');
-  await seedIfEmpty(t.db, new Date(), 'demo');
+  // on a simulated clock, the demo accounts' role grants must already be valid at its time
+  await seedIfEmpty(t.db, opts.clock?.now() ?? new Date(), 'demo');
   const log = pino({ level: 'warn' });
   // PUBLIC_URL must name the port, which is known only after listen: reserve one first.
   const probe = opts.port ?? (await freePort());
@@ -33,6 +36,7 @@ export async function startServer(opts: { engine?: Engine; clock?: Clock; smtpPo
   mail.start();
   return {
     url,
+    db: t.db,
     close: async () => {
       await app.close();
       await mail.stop();

@@ -288,7 +288,7 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
               value={agency}
               onChange={setAgency}
               error={agencyError}
-              hint={t('groupApply.agencyHint', { level: t(`agencyLevel.${g.receivingLevel}`) })}
+              hint={t('groupApply.agencyHint', { level: t(`agencyLevel.${g.receivingLevel}`).toLocaleLowerCase(lng) })}
               agencies={agencies}
             />
             {agencies.data?.length === 0 && <p className="alert alert-warning">{t('groupApply.noAgencies')}</p>}
