@@ -252,6 +252,16 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     const late = await view('specialist', code);
     const task = openTask(late);
     expect(task.result).toBe('late');
+    // the inbox's filters: late items only, by procedure, by channel; the total counts what matches
+    const items = async (q: string) => ((await c.head!.get(`/api/work/inbox?view=unit&${q}`)).json() as { total: number; items: { code: string; urgency: string }[] });
+    const lateList = await items('urgency=late');
+    expect(lateList.items.map((i) => i.code)).toContain(code);
+    expect(lateList.items.every((i) => i.urgency === 'late')).toBe(true);
+    expect(lateList.total).toBe(lateList.items.length);
+    expect((await items('urgency=on_time')).items.map((i) => i.code)).not.toContain(code);
+    expect((await items(`procedure=${TEN_DAY}&channel=online`)).items.map((i) => i.code)).toContain(code);
+    expect((await items('channel=post')).total).toBe(0);
+    expect((await items('procedure=1.000656')).items.map((i) => i.code)).not.toContain(code);
     const hand = await act('specialist', code, { action: 'hand_over', taskId: task.id });
     expect(hand.statusCode).toBe(200);
     const slip = (await c.head!.get(`/api/dossiers/${code}/control-slip`)).json() as { rows: { step: string; result: string }[] };
