@@ -309,4 +309,17 @@ describe.each(ENGINES)('workflow on %s', (engine) => {
     expect(mails.some((m) => m.subject === `Hồ sơ ${code} sắp đến hạn trả kết quả` && m.to_address === 'truongphong.hongbang@demo.motcua.vn')).toBe(true);
     expect((await sweepDeadlines(t.db, cal, clock.now(), 'http://x')).apologyDue).toBe(0);
   });
+
+  it('takes a withdrawn dossier out of every inbox', async () => {
+    const code = await received();
+    const task = openTask(await view('specialist', code));
+    expect((await act('specialist', code, { action: 'claim', taskId: task.id })).statusCode).toBe(200);
+    const w = await c.citizen!.post(`/api/me/dossiers/${code}/withdraw`, { reason: 'Không cần nữa' });
+    expect(w.json()).toMatchObject({ status: 'withdrawn' });
+    for (const q of ['view=unit', 'view=mine']) {
+      const list = (await c.specialist!.get(`/api/work/inbox?${q}&limit=200`)).json() as { items: { code: string }[] };
+      expect(list.items.map((i) => i.code)).not.toContain(code);
+    }
+    expect((await act('specialist', code, { action: 'hand_over', taskId: task.id })).statusCode).toBe(409);
+  });
 });

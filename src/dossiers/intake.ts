@@ -331,7 +331,9 @@ export async function deskReceiveSupplement(deps: IntakeDeps, actor: Actor, code
 export async function withdraw(deps: IntakeDeps, actor: Actor, code: string, reason: string, now: Date): Promise<DossierStatus> {
   return deps.db.transaction().execute(async (tx) => {
     const d = await ownDossier(tx, actor, code);
-    const { status } = await appendEvent(tx, d.id, { type: 'withdrawn', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { reason }, set: { closed_at: now.toISOString() } });
+    // a withdrawn dossier leaves every inbox: its open tasks are cancelled with it
+    const open = await tx.selectFrom('dossier_tasks').select('id').where('dossier_id', '=', d.id).where('status', '=', 'open').execute();
+    const { status } = await appendEvent(tx, d.id, { type: 'withdrawn', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { reason }, set: { closed_at: now.toISOString(), current_step: null }, tasks: { close: open.map((t) => ({ id: t.id, outcome: 'withdrawn', status: 'cancelled' as const })) } });
     const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
     const v = await getVersionById(tx, d.procedure_version_id);
     if (applicant.email) await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl), now);
