@@ -3,33 +3,20 @@
 // schedule built from them with a make-up working day, sees it kept after a reload and by
 // the public API, then restores the defaults. A desk officer is refused the page.
 // axe on every state; no horizontal scroll at 360 px.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { startServer } from '../support/server.js';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled, logInThroughForm, newPage as openPage } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type Locator, type Page } from 'playwright-core';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, settled } from '../support/browser.js';
+import { browserJourney, expectAdminRefused, openAdminPage, DEMO_PASSWORD as PASSWORD } from '../support/journeys.js';
 
 const TIMEOUT = 180_000;
-const PASSWORD = 'MotCua@2026demo';
 const SYSTEM_ADMIN = 'quantri.hethong@demo.motcua.vn';
 const DESK_OFFICER = 'tiepnhan.hongbang@demo.motcua.vn';
 const TITLE = 'Lịch nghỉ lễ, ngày làm việc bù';
+const ADMIN_PAGE = { link: 'Lịch nghỉ lễ', path: /\/quan-tri\/ngay-nghi$/, title: TITLE };
 
-let server: { url: string; close(): Promise<void> } | undefined;
-let browser: Browser | undefined;
+const journey = browserJourney({ timeout: TIMEOUT });
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-}, TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-}, TIMEOUT);
-
-const newPage = () => openPage(browser!);
-
-const logIn = (page: Page, email: string, password: string) => logInThroughForm(page, server!.url, email, password);
+const newPage = () => journey.newPage();
 
 /** The table of a section, by its level-2 heading. */
 function table(page: Page, heading: string): Locator {
@@ -50,13 +37,7 @@ describe('holiday calendar administration (browser)', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(String(err)));
 
-    await logIn(page, SYSTEM_ADMIN, PASSWORD);
-    await page.waitForURL(/\/can-bo$/);
-    const link = page.locator('header').getByRole('link', { name: 'Lịch nghỉ lễ' });
-    await link.waitFor();
-    await link.click();
-    await page.waitForURL(/\/quan-tri\/ngay-nghi$/);
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await openAdminPage(journey, page, SYSTEM_ADMIN, PASSWORD, ADMIN_PAGE);
     const yearSelect = page.getByLabel('Năm', { exact: true });
     await expect(yearSelect.inputValue()).resolves.toBe(String(new Date().getFullYear()));
     await settled(page);
@@ -152,12 +133,7 @@ describe('holiday calendar administration (browser)', () => {
 
   it('tells a desk officer politely that the page is not for them', { timeout: TIMEOUT }, async () => {
     const page = await newPage();
-    await logIn(page, DESK_OFFICER, PASSWORD);
-    await page.waitForURL(/\/can-bo$/);
-    await expect(page.locator('header').getByRole('link', { name: 'Lịch nghỉ lễ' }).count()).resolves.toBe(0);
-    await page.goto(`${server!.url}/quan-tri/ngay-nghi`);
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
-    await page.getByRole('alert').filter({ hasText: 'Bạn không có quyền quản lý lịch nghỉ lễ.' }).waitFor();
+    await expectAdminRefused(journey, page, DESK_OFFICER, PASSWORD, ADMIN_PAGE, '/quan-tri/ngay-nghi', 'Bạn không có quyền quản lý lịch nghỉ lễ.');
     await expect(page.getByLabel('Năm', { exact: true }).count()).resolves.toBe(0);
     await settled(page);
     await expectNoSeriousAxeViolations(page, 'not allowed');

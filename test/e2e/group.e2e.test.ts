@@ -7,60 +7,34 @@
 // through the API); the desk returns everything online; the citizen sees the group dossier
 // returned with its three members, within the group's 3 working days.
 // axe and no horizontal scroll at 360 px on the application page and the group dossier page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { WorkingCalendar } from '../../src/calendar/working-time.js';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, logInThroughForm, settled } from '../support/browser.js';
-import { type RunningServer, startServer } from '../support/server.js';
-import { MovableClock, apiLoginKeepingCookie, keepSessionCookies } from '../support/sim-clock.js';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
+import { MovableClock, apiLoginKeepingCookie } from '../support/sim-clock.js';
+import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF, openFromUnitInbox, act } from '../support/journeys.js';
 
 const TIMEOUT = 180_000;
-const PASSWORD = 'MotCua@2026demo';
 const GROUP = 'khai-sinh-thuong-tru-bhyt';
 const WARD = '000.02.21.H31'; // phường Hoàng Văn Thụ, quận Hồng Bàng (its police: 001.02.21.H31)
 const MONDAY_9H_VN = Date.parse('2026-03-02T02:00:00Z');
-const email = (who: string) => `${who}@demo.motcua.vn`;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const pdf = (name: string) => ({ name, mimeType: 'application/pdf', buffer: PDF });
 
 const clock = new MovableClock(MONDAY_9H_VN);
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
+const journey = browserJourney({ timeout: TIMEOUT, clock, keepCookies: true });
+const { errors } = journey;
 const tokens = new Map<Page, string>();
-
-beforeAll(async () => {
-  server = await startServer({ clock });
-  browser = await launchBrowser();
-}, TIMEOUT);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-}, TIMEOUT);
-
-async function open(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser!.newContext({ viewport });
-  contexts.push(context);
-  await keepSessionCookies(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => errors.push(String(err)));
-  return page;
-}
 
 /** Logs in through the API in this page's context (the browser shares the cookie); keeps the CSRF token. */
 async function apiLogin(page: Page, who: string): Promise<string> {
-  const token = await apiLoginKeepingCookie(page, server!.url, email(who), PASSWORD);
+  const token = await apiLoginKeepingCookie(page, journey.server.url, email(who), PASSWORD);
   tokens.set(page, token);
   return token;
 }
 
 /** An API request as `who`; a session that expired on the app clock is renewed by logging in again. */
 async function apiCall(page: Page, who: string, method: 'GET' | 'POST', path: string, data?: unknown) {
-  const send = (token: string) => page.request.fetch(`${server!.url}${path}`, { method, headers: { 'x-csrf-token': token }, ...(data === undefined ? {} : { data }) });
+  const send = (token: string) => page.request.fetch(`${journey.server.url}${path}`, { method, headers: { 'x-csrf-token': token }, ...(data === undefined ? {} : { data }) });
   let res = await send(tokens.get(page) ?? (await apiLogin(page, who)));
   if (res.status() === 401) res = await send(await apiLogin(page, who));
   return res;
@@ -73,26 +47,6 @@ interface Detail {
   dueAt: string | null;
   receivedAt: string | null;
   group: { parentCode: string; members: { code: string; procedureCode: string; agencyName: string | null; status: string }[] } | null;
-}
-
-/** Opens the processing page of a dossier through the inbox's "Việc của đơn vị" tab. */
-async function openFromUnitInbox(page: Page, code: string): Promise<void> {
-  await page.goto(`${server!.url}/can-bo/xu-ly`);
-  await page.getByRole('heading', { level: 1, name: 'Xử lý hồ sơ' }).waitFor();
-  await page.getByRole('tab', { name: 'Việc của đơn vị' }).click();
-  await page.getByRole('link', { name: code }).click();
-  await page.getByRole('heading', { level: 1, name: `Xử lý hồ sơ ${code}` }).waitFor();
-  await settled(page);
-}
-
-/** Opens an action's form, fills it with `fill`, submits it and waits for the success message. */
-async function act(page: Page, button: string, submit: string, done: string, fill?: () => Promise<void>): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  const form = page.locator('form').filter({ has: page.getByRole('heading', { level: 4, name: button, exact: true }) });
-  await form.waitFor();
-  if (fill) await fill();
-  await form.getByRole('button', { name: submit, exact: true }).click();
-  await page.getByRole('status').filter({ hasText: done }).waitFor();
 }
 
 /** The leader approves the open decision step, through the API. */
@@ -110,11 +64,11 @@ async function approve(page: Page, who: string, code: string): Promise<void> {
  * records the result with a PDF. A few minutes of the app clock pass before each action.
  */
 async function processAtAgency(specialist: string, leader: string, leaderPage: Page, code: string): Promise<void> {
-  const sp = await open();
+  const sp = await journey.open();
   clock.advanceMinutes(5);
-  await logInThroughForm(sp, server!.url, email(specialist), PASSWORD);
+  await logInThroughForm(sp, journey.server.url, email(specialist), PASSWORD);
   await sp.waitForURL(/\/can-bo$/);
-  await openFromUnitInbox(sp, code);
+  await openFromUnitInbox(sp, journey.server.url, code);
   clock.advanceMinutes(5);
   await act(sp, 'Nhận xử lý', 'Xác nhận nhận xử lý', 'Bạn đã nhận xử lý bước này.');
   clock.advanceMinutes(10);
@@ -136,8 +90,8 @@ async function processAtAgency(specialist: string, leader: string, leaderPage: P
 describe('inter-connected group application (browser, simulated clock)', () => {
   it('applies once online, is processed by three agencies in order and returned within 3 working days', { timeout: TIMEOUT }, async () => {
     // The citizen, on a phone, starts from the group's page; applying needs a login first.
-    const citizen = await open({ width: 360, height: 740 });
-    await citizen.goto(`${server!.url}/lien-thong/${GROUP}`);
+    const citizen = await journey.open({ width: 360, height: 740 });
+    await citizen.goto(`${journey.server.url}/lien-thong/${GROUP}`);
     await citizen.getByRole('heading', { level: 1, name: /^Liên thông thủ tục hành chính: Đăng ký khai sinh/ }).waitFor();
     await citizen.getByRole('link', { name: 'Nộp hồ sơ liên thông trực tuyến' }).click();
     await citizen.waitForURL(/\/dang-nhap\?next=%2Fnop-ho-so-lien-thong%2Fkhai-sinh-thuong-tru-bhyt$/);
@@ -224,7 +178,7 @@ describe('inter-connected group application (browser, simulated clock)', () => {
     await expectNoHorizontalScroll(citizen, 'group dossier (submitted) at 360 px');
 
     // The desk of Hồng Bàng receives it (API): one due date for the whole group, 3 working days.
-    const desk = await open();
+    const desk = await journey.open();
     clock.advanceMinutes(10);
     const rec = await apiCall(desk, 'tiepnhan.hongbang', 'POST', `/api/desk/dossiers/${code}/decision`, { outcome: 'receive' });
     expect(rec.status(), await rec.text()).toBe(200);
@@ -234,7 +188,7 @@ describe('inter-connected group application (browser, simulated clock)', () => {
     expect((await detail()).dueAt).toBe(groupDue.toISOString());
 
     // The ward registers the birth; then its police the residence; then social insurance the card.
-    const leaders = await open();
+    const leaders = await journey.open();
     await processAtAgency('chuyenvien.hongbang', 'lanhdao.hongbang', leaders, code);
     const residence = (await detail()).group!.members.find((m) => m.procedureCode === '1.004222')!;
     expect(residence).toMatchObject({ agencyName: 'Công an phường Hoàng Văn Thụ', status: 'received' });
@@ -254,7 +208,7 @@ describe('inter-connected group application (browser, simulated clock)', () => {
 
     // The citizen (whose session ran out on the app clock) logs in again and sees everything returned.
     await apiLogin(citizen, 'an.nguyen');
-    await citizen.goto(`${server!.url}/ho-so/${code}`);
+    await citizen.goto(`${journey.server.url}/ho-so/${code}`);
     await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     await citizen.locator('main dl.summary').first().getByText('Đã trả kết quả').waitFor();
     await members.waitFor();

@@ -5,48 +5,21 @@
 // the deadline sweep runs and e-mails the unit's heads; the unit head finds the dossier "Quá hạn"
 // in the unit's inbox (due-state filter), and issues the apology with a new date from the
 // processing page; the citizen sees the new due date and downloads form 4 (PDF).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CalendarService } from '../../src/calendar/schedules-store.js';
 import { sweepDeadlines } from '../../src/workflow/sweep.js';
-import { expectNoSeriousAxeViolations, launchBrowser, logInThroughForm, settled } from '../support/browser.js';
-import { type RunningServer, startServer } from '../support/server.js';
-import { MovableClock, apiLoginKeepingCookie, keepSessionCookies } from '../support/sim-clock.js';
+import { expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
+import { MovableClock, apiLoginKeepingCookie } from '../support/sim-clock.js';
+import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF } from '../support/journeys.js';
 
 const TIMEOUT = 180_000;
-const PASSWORD = 'MotCua@2026demo';
 const PROCEDURE = '1.001612'; // Đăng ký thành lập hộ kinh doanh: 3 working days, online priority 1 day
 const DISTRICT = '000.00.21.H31'; // Ủy ban nhân dân quận Hồng Bàng
 const MONDAY_9H_VN = Date.parse('2026-03-02T02:00:00Z');
-const email = (who: string) => `${who}@demo.motcua.vn`;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 const clock = new MovableClock(MONDAY_9H_VN);
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ clock });
-  browser = await launchBrowser();
-}, TIMEOUT);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-}, TIMEOUT);
-
-async function open(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser!.newContext({ viewport });
-  contexts.push(context);
-  await keepSessionCookies(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => errors.push(String(err)));
-  return page;
-}
+const journey = browserJourney({ timeout: TIMEOUT, clock, keepCookies: true });
+const { errors } = journey;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** dd/mm/yyyy hh:mm in Vietnam time (UTC+7). */
@@ -69,27 +42,27 @@ interface WorkView {
 describe('late step and apology with a new date (browser, simulated clock)', () => {
   it('reminds the heads of a late step; the head apologises with a new date the citizen sees', { timeout: TIMEOUT }, async () => {
     // The citizen applies online (through the API, in the browser's context); the desk receives it.
-    const citizen = await open({ width: 360, height: 740 });
-    const citizenCsrf = await apiLoginKeepingCookie(citizen, server!.url, email('an.nguyen'), PASSWORD);
+    const citizen = await journey.open({ width: 360, height: 740 });
+    const citizenCsrf = await apiLoginKeepingCookie(citizen, journey.server.url, email('an.nguyen'), PASSWORD);
     const documents: { requirement: string; upload: string }[] = [];
     for (const requirement of ['giay-de-nghi', 'giay-to-phap-ly-thanh-vien']) {
-      const up = await citizen.request.post(`${server!.url}/api/uploads`, { headers: { 'x-csrf-token': citizenCsrf }, multipart: { file: { name: `${requirement}.pdf`, mimeType: 'application/pdf', buffer: PDF } } });
+      const up = await citizen.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': citizenCsrf }, multipart: { file: { name: `${requirement}.pdf`, mimeType: 'application/pdf', buffer: PDF } } });
       expect(up.status(), await up.text()).toBe(201);
       documents.push({ requirement, upload: ((await up.json()) as { id: string }).id });
     }
     const form = { tenHoKinhDoanh: 'Hộ kinh doanh Hải Âu', diaDiemKinhDoanh: 'Số 12 Hoàng Văn Thụ, quận Hồng Bàng, Hải Phòng', nganhNghe: 'Bán lẻ đồ uống', vonKinhDoanh: 50_000_000, chuHoHoTen: 'Nguyễn Văn An', chuHoCccd: '031090001234' };
-    const sub = await citizen.request.post(`${server!.url}/api/dossiers`, {
+    const sub = await citizen.request.post(`${journey.server.url}/api/dossiers`, {
       headers: { 'x-csrf-token': citizenCsrf, 'idempotency-key': 'e2e-late-apology-0001' },
       data: { procedure: PROCEDURE, agency: DISTRICT, form, documents, returnMethod: 'online' },
     });
     expect(sub.status(), await sub.text()).toBe(201);
     const { code } = (await sub.json()) as { code: string };
     clock.advanceMinutes(10);
-    const desk = await open();
-    const deskCsrf = await apiLoginKeepingCookie(desk, server!.url, email('tiepnhan.hongbang'), PASSWORD);
-    const rec = await desk.request.post(`${server!.url}/api/desk/dossiers/${code}/decision`, { headers: { 'x-csrf-token': deskCsrf }, data: { outcome: 'receive' } });
+    const desk = await journey.open();
+    const deskCsrf = await apiLoginKeepingCookie(desk, journey.server.url, email('tiepnhan.hongbang'), PASSWORD);
+    const rec = await desk.request.post(`${journey.server.url}/api/desk/dossiers/${code}/decision`, { headers: { 'x-csrf-token': deskCsrf }, data: { outcome: 'receive' } });
     expect(rec.status(), await rec.text()).toBe(200);
-    const view = (await (await desk.request.get(`${server!.url}/api/work/dossiers/${code}`)).json()) as WorkView;
+    const view = (await (await desk.request.get(`${journey.server.url}/api/work/dossiers/${code}`)).json()) as WorkView;
     expect(view.onlinePriority).toBe(true);
     const examine = view.tasks.find((x) => x.kind === 'step' && x.step === 'examine' && x.status === 'open')!;
     expect(examine.dueAt).not.toBeNull();
@@ -101,19 +74,19 @@ describe('late step and apology with a new date (browser, simulated clock)', () 
     expect(Date.parse(dossierDue) - clock.now().getTime()).toBeGreaterThan(25 * 3_600_000);
 
     // The deadline sweep reminds the unit's heads, once.
-    const calendar = await new CalendarService(server!.db).current();
-    const swept = await sweepDeadlines(server!.db, calendar, clock.now(), server!.url);
+    const calendar = await new CalendarService(journey.server.db).current();
+    const swept = await sweepDeadlines(journey.server.db, calendar, clock.now(), journey.server.url);
     expect(swept.late).toBeGreaterThanOrEqual(1);
-    expect((await sweepDeadlines(server!.db, calendar, clock.now(), server!.url)).late).toBe(0);
-    const reminders = await server!.db.selectFrom('mail_outbox').select(['to_address', 'subject', 'text_body']).where('subject', '=', `Hồ sơ ${code} đã quá hạn`).execute();
+    expect((await sweepDeadlines(journey.server.db, calendar, clock.now(), journey.server.url)).late).toBe(0);
+    const reminders = await journey.server.db.selectFrom('mail_outbox').select(['to_address', 'subject', 'text_body']).where('subject', '=', `Hồ sơ ${code} đã quá hạn`).execute();
     expect(reminders.map((m) => m.to_address)).toContain(email('truongphong.hongbang'));
     expect(reminders.find((m) => m.to_address === email('truongphong.hongbang'))!.text_body).toContain('Thẩm định hồ sơ');
 
     // The unit head finds it late in the unit's inbox, filtered on the due state.
-    const head = await open();
-    await logInThroughForm(head, server!.url, email('truongphong.hongbang'), PASSWORD);
+    const head = await journey.open();
+    await logInThroughForm(head, journey.server.url, email('truongphong.hongbang'), PASSWORD);
     await head.waitForURL(/\/can-bo$/);
-    await head.goto(`${server!.url}/can-bo/xu-ly`);
+    await head.goto(`${journey.server.url}/can-bo/xu-ly`);
     await head.getByRole('heading', { level: 1, name: 'Xử lý hồ sơ' }).waitFor();
     await head.getByRole('tab', { name: 'Việc của đơn vị' }).click();
     await head.getByLabel('Tình trạng hạn').selectOption({ label: 'Quá hạn' });
@@ -145,8 +118,8 @@ describe('late step and apology with a new date (browser, simulated clock)', () 
 
     // The citizen (logged in again: the session ran out on the app clock) sees the new date and form 4.
     clock.advanceMinutes(5);
-    await apiLoginKeepingCookie(citizen, server!.url, email('an.nguyen'), PASSWORD);
-    await citizen.goto(`${server!.url}/ho-so/${code}`);
+    await apiLoginKeepingCookie(citizen, journey.server.url, email('an.nguyen'), PASSWORD);
+    await citizen.goto(`${journey.server.url}/ho-so/${code}`);
     await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     const facts = citizen.locator('main dl.summary').first();
     const due = facts.locator('div', { has: citizen.getByText('Ngày hẹn trả', { exact: true }) }).locator('dd');
@@ -155,7 +128,7 @@ describe('late step and apology with a new date (browser, simulated clock)', () 
     await citizen.getByRole('heading', { level: 2, name: 'Thư xin lỗi và hẹn lại ngày trả kết quả' }).waitFor();
     await citizen.getByText(`Cơ quan giải quyết xin lỗi vì chậm trễ và hẹn lại ngày trả kết quả: ${vnDateTime(newDueAt)}.`).waitFor();
     const link = citizen.getByRole('link', { name: /Tải phiếu xin lỗi và hẹn lại ngày trả kết quả \(PDF\)/ });
-    const res = await citizen.request.get(`${server!.url}${(await link.getAttribute('href'))!}`);
+    const res = await citizen.request.get(`${journey.server.url}${(await link.getAttribute('href'))!}`);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('application/pdf');
     expect((await res.body()).subarray(0, 5).toString()).toBe('%PDF-');

@@ -5,36 +5,23 @@
 // chain), sets an online priority, is refused a past effective date, saves a new version that
 // appears in the history; the public procedure page then shows the steps and the priority.
 // A desk officer is refused the page. axe on every state; no horizontal scroll at 360 px.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { startServer } from '../support/server.js';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, settled, logInThroughForm, newPage as openPage } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type Locator, type Page } from 'playwright-core';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, settled } from '../support/browser.js';
+import { browserJourney, expectAdminRefused, openAdminPage, DEMO_PASSWORD as PASSWORD } from '../support/journeys.js';
 
 // The editor is a long form: axe takes a while on each of its states.
 const TIMEOUT = 240_000;
-const PASSWORD = 'MotCua@2026demo';
 const SYSTEM_ADMIN = 'quantri.hethong@demo.motcua.vn';
 const DESK_OFFICER = 'tiepnhan.hongbang@demo.motcua.vn';
 const TITLE = 'Quy trình giải quyết thủ tục';
 const CODE = '1.004837';
 const NEW_STEP = 'Xác minh thông tin cư trú';
+const ADMIN_PAGE = { link: 'Quy trình giải quyết', path: /\/quan-tri\/quy-trinh$/, title: TITLE };
 
-let server: { url: string; close(): Promise<void> } | undefined;
-let browser: Browser | undefined;
+const journey = browserJourney({ timeout: TIMEOUT });
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-}, TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-}, TIMEOUT);
-
-const newPage = () => openPage(browser!);
-
-const logIn = (page: Page, email: string, password: string) => logInThroughForm(page, server!.url, email, password);
+const newPage = () => journey.newPage();
 
 /** Today in Vietnam as dd/mm/yyyy, as the editor shows effective dates. */
 function todayVn(): string {
@@ -61,13 +48,7 @@ describe('workflow template editor (browser)', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(String(err)));
 
-    await logIn(page, SYSTEM_ADMIN, PASSWORD);
-    await page.waitForURL(/\/can-bo$/);
-    const link = page.locator('header').getByRole('link', { name: 'Quy trình giải quyết' });
-    await link.waitFor();
-    await link.click();
-    await page.waitForURL(/\/quan-tri\/quy-trinh$/);
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    await openAdminPage(journey, page, SYSTEM_ADMIN, PASSWORD, ADMIN_PAGE);
     await settled(page);
     await expectNoSeriousAxeViolations(page, 'no procedure chosen');
 
@@ -201,7 +182,7 @@ describe('workflow template editor (browser)', () => {
     expect(api.body.onlinePriorityDays).toBe(1);
     expect(api.body.steps.map((s) => s.id)).toEqual(['examine', 'buoc-5', 'approve', 'issue', 'return']);
 
-    await page.goto(`${server!.url}/thu-tuc/${CODE}`);
+    await page.goto(`${journey.server.url}/thu-tuc/${CODE}`);
     await page.getByRole('heading', { level: 1, name: 'Đăng ký giám hộ' }).waitFor();
     const section = page.locator('main section').filter({ has: page.getByRole('heading', { level: 2, name: 'Quy trình giải quyết', exact: true }) });
     await section.getByText('Nộp trực tuyến: giải quyết nhanh hơn 1 ngày làm việc').waitFor();
@@ -228,12 +209,7 @@ describe('workflow template editor (browser)', () => {
 
   it('tells a desk officer politely that the page is not for them', { timeout: TIMEOUT }, async () => {
     const page = await newPage();
-    await logIn(page, DESK_OFFICER, PASSWORD);
-    await page.waitForURL(/\/can-bo$/);
-    await expect(page.locator('header').getByRole('link', { name: 'Quy trình giải quyết' }).count()).resolves.toBe(0);
-    await page.goto(`${server!.url}/quan-tri/quy-trinh?ma=${CODE}`);
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
-    await page.getByRole('alert').filter({ hasText: 'Bạn không có quyền soạn quy trình giải quyết.' }).waitFor();
+    await expectAdminRefused(journey, page, DESK_OFFICER, PASSWORD, ADMIN_PAGE, `/quan-tri/quy-trinh?ma=${CODE}`, 'Bạn không có quyền soạn quy trình giải quyết.');
     await expect(page.getByLabel('Tìm thủ tục', { exact: true }).count()).resolves.toBe(0);
     await settled(page);
     await expectNoSeriousAxeViolations(page, 'not allowed');

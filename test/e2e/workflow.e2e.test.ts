@@ -5,46 +5,21 @@
 // hands over, the leader approves, the specialist records the result with a PDF, the desk
 // returns it online, and the citizen sees "Đã trả kết quả", the result and the control slip.
 // axe on the inbox and the processing page; no horizontal scroll at 360 px on both.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, logInThroughForm, settled } from '../support/browser.js';
-import { type RunningServer, startServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
+import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF, openFromUnitInbox, act } from '../support/journeys.js';
 
 const TIMEOUT = 240_000;
-const PASSWORD = 'MotCua@2026demo';
 const PROCEDURE = '1.001193';
 const WARD = '000.01.21.H31'; // phường Hạ Lý, quận Hồng Bàng
-const email = (who: string) => `${who}@demo.motcua.vn`;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-}, TIMEOUT);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-}, TIMEOUT);
-
-async function open(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser!.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => errors.push(String(err)));
-  return page;
-}
+const journey = browserJourney({ timeout: TIMEOUT });
+const { errors } = journey;
 
 /** Logs in through the API in this page's context; returns the CSRF token. */
 async function apiLogin(page: Page, who: string): Promise<string> {
-  const res = await page.request.post(`${server!.url}/api/auth/login`, { data: { email: email(who), password: PASSWORD } });
+  const res = await page.request.post(`${journey.server.url}/api/auth/login`, { data: { email: email(who), password: PASSWORD } });
   expect(res.status()).toBe(200);
   return ((await res.json()) as { csrfToken: string }).csrfToken;
 }
@@ -65,32 +40,12 @@ function valueFor(key: string, p: Prop): string | number {
   return p.default ?? 'Hải Phòng';
 }
 
-/** Opens the processing page of a dossier through the inbox's "Việc của đơn vị" tab. */
-async function openFromUnitInbox(page: Page, code: string): Promise<void> {
-  await page.goto(`${server!.url}/can-bo/xu-ly`);
-  await page.getByRole('heading', { level: 1, name: 'Xử lý hồ sơ' }).waitFor();
-  await page.getByRole('tab', { name: 'Việc của đơn vị' }).click();
-  await page.getByRole('link', { name: code }).click();
-  await page.getByRole('heading', { level: 1, name: `Xử lý hồ sơ ${code}` }).waitFor();
-  await settled(page);
-}
-
-/** Opens an action's form, fills it with `fill`, submits it and waits for the success message. */
-async function act(page: Page, button: string, submit: string, done: string, fill?: () => Promise<void>): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  const form = page.locator('form').filter({ has: page.getByRole('heading', { level: 4, name: button, exact: true }) });
-  await form.waitFor();
-  if (fill) await fill();
-  await form.getByRole('button', { name: submit, exact: true }).click();
-  await page.getByRole('status').filter({ hasText: done }).waitFor();
-}
-
 describe('processing a dossier across agencies (browser)', () => {
   it('goes from receipt through consultation, decision and result back to the citizen', { timeout: TIMEOUT }, async () => {
     // The citizen submits online (through the API to save time); the desk receives it.
-    const citizen = await open({ width: 360, height: 740 });
+    const citizen = await journey.open({ width: 360, height: 740 });
     const citizenCsrf = await apiLogin(citizen, 'an.nguyen');
-    const proc = (await (await citizen.request.get(`${server!.url}/api/procedures/${PROCEDURE}`)).json()) as {
+    const proc = (await (await citizen.request.get(`${journey.server.url}/api/procedures/${PROCEDURE}`)).json()) as {
       formSchema: { required: string[]; properties: Record<string, Prop> };
       documents: { code: string; mandatory: boolean }[];
     };
@@ -98,24 +53,24 @@ describe('processing a dossier across agencies (browser)', () => {
     for (const key of proc.formSchema.required) form[key] = valueFor(key, proc.formSchema.properties[key]!);
     const documents: { requirement: string; upload: string }[] = [];
     for (const d of proc.documents.filter((x) => x.mandatory)) {
-      const up = await citizen.request.post(`${server!.url}/api/uploads`, { headers: { 'x-csrf-token': citizenCsrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
+      const up = await citizen.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': citizenCsrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
       expect(up.status(), await up.text()).toBe(201);
       documents.push({ requirement: d.code, upload: ((await up.json()) as { id: string }).id });
     }
-    const sub = await citizen.request.post(`${server!.url}/api/dossiers`, {
+    const sub = await citizen.request.post(`${journey.server.url}/api/dossiers`, {
       headers: { 'x-csrf-token': citizenCsrf, 'idempotency-key': 'e2e-workflow-0001' },
       data: { procedure: PROCEDURE, agency: WARD, form, documents, returnMethod: 'online' },
     });
     expect(sub.status(), await sub.text()).toBe(201);
     const { code } = (await sub.json()) as { code: string };
-    const desk = await open();
+    const desk = await journey.open();
     const deskCsrf = await apiLogin(desk, 'tiepnhan.hongbang');
-    const rec = await desk.request.post(`${server!.url}/api/desk/dossiers/${code}/decision`, { headers: { 'x-csrf-token': deskCsrf }, data: { outcome: 'receive' } });
+    const rec = await desk.request.post(`${journey.server.url}/api/desk/dossiers/${code}/decision`, { headers: { 'x-csrf-token': deskCsrf }, data: { outcome: 'receive' } });
     expect(rec.status(), await rec.text()).toBe(200);
 
     // The specialist of Hồng Bàng finds it in the unit's work, from the workspace.
-    const sp = await open();
-    await logInThroughForm(sp, server!.url, email('chuyenvien.hongbang'), PASSWORD);
+    const sp = await journey.open();
+    await logInThroughForm(sp, journey.server.url, email('chuyenvien.hongbang'), PASSWORD);
     await sp.waitForURL(/\/can-bo$/);
     await sp.getByRole('link', { name: 'Danh sách việc xử lý hồ sơ' }).click();
     await sp.getByRole('heading', { level: 1, name: 'Xử lý hồ sơ' }).waitFor();
@@ -164,10 +119,10 @@ describe('processing a dossier across agencies (browser)', () => {
     await sp.getByRole('button', { name: 'Hủy', exact: true }).click();
 
     // Sở Tư pháp answers from its inbox.
-    const tp = await open();
-    await logInThroughForm(tp, server!.url, email('chuyenvien.tuphap'), PASSWORD);
+    const tp = await journey.open();
+    await logInThroughForm(tp, journey.server.url, email('chuyenvien.tuphap'), PASSWORD);
     await tp.waitForURL(/\/can-bo$/);
-    await openFromUnitInbox(tp, code);
+    await openFromUnitInbox(tp, journey.server.url, code);
     await tp.getByText('Đề nghị Sở Tư pháp cho ý kiến về hồ sơ đăng ký khai sinh.').first().waitFor();
     await expectNoSeriousAxeViolations(tp, 'processing page (consulted agency)');
     await act(tp, 'Trả lời xin ý kiến', 'Gửi trả lời', 'Đã gửi trả lời.', async () => {
@@ -181,10 +136,10 @@ describe('processing a dossier across agencies (browser)', () => {
     await act(sp, 'Chuyển bước tiếp theo', 'Xác nhận chuyển bước', 'Đã chuyển hồ sơ sang bước tiếp theo.');
 
     // The leader approves.
-    const ld = await open();
-    await logInThroughForm(ld, server!.url, email('lanhdao.hongbang'), PASSWORD);
+    const ld = await journey.open();
+    await logInThroughForm(ld, journey.server.url, email('lanhdao.hongbang'), PASSWORD);
     await ld.waitForURL(/\/can-bo$/);
-    await openFromUnitInbox(ld, code);
+    await openFromUnitInbox(ld, journey.server.url, code);
     await act(ld, 'Phê duyệt', 'Xác nhận phê duyệt', 'Đã phê duyệt.', async () => {
       await ld.getByLabel(/Ghi chú/).fill('Đồng ý.');
     });
@@ -199,7 +154,7 @@ describe('processing a dossier across agencies (browser)', () => {
     });
 
     // The desk (logged in through the API above: same cookies) returns it online.
-    await openFromUnitInbox(desk, code);
+    await openFromUnitInbox(desk, journey.server.url, code);
     await act(desk, 'Trả kết quả', 'Xác nhận đã trả kết quả', 'Đã trả kết quả cho người nộp.', async () => {
       await desk.getByRole('radio', { name: 'Trả kết quả trực tuyến' }).check();
     });
@@ -211,16 +166,16 @@ describe('processing a dossier across agencies (browser)', () => {
     await expectNoSeriousAxeViolations(desk, 'processing page (returned)');
 
     // The citizen sees the result, on a phone.
-    await citizen.goto(`${server!.url}/ho-so/${code}`);
+    await citizen.goto(`${journey.server.url}/ho-so/${code}`);
     await citizen.getByRole('heading', { level: 1, name: `Hồ sơ ${code}` }).waitFor();
     await citizen.locator('main').getByText('Đã trả kết quả').first().waitFor();
     await citizen.getByRole('heading', { level: 2, name: 'Kết quả giải quyết' }).waitFor();
     const result = citizen.getByRole('link', { name: /Tải kết quả giải quyết: ket-qua\.pdf/ });
-    const resultRes = await citizen.request.get(`${server!.url}${(await result.getAttribute('href'))!}`);
+    const resultRes = await citizen.request.get(`${journey.server.url}${(await result.getAttribute('href'))!}`);
     expect(resultRes.status()).toBe(200);
     expect(resultRes.headers()['content-type']).toContain('application/pdf');
     const slipLink = citizen.getByRole('link', { name: /Tải phiếu kiểm soát quá trình giải quyết hồ sơ/ });
-    const slipRes = await citizen.request.get(`${server!.url}${(await slipLink.getAttribute('href'))!}`);
+    const slipRes = await citizen.request.get(`${journey.server.url}${(await slipLink.getAttribute('href'))!}`);
     expect(slipRes.status()).toBe(200);
     expect(slipRes.headers()['content-type']).toContain('application/pdf');
     await citizen.getByText('Có kết quả giải quyết').first().waitFor();

@@ -8,7 +8,7 @@ import { api, links } from '../api/client.js';
 import type { DossierDetail, DossierEvent, RequiredDocument } from '../api/types.js';
 import { apiErrorText } from '../ui/form.js';
 import { formatSize, formatVnDateTime } from '../ui/format.js';
-import { RequiredMark } from '../ui/SchemaForm.js';
+import { FormDataView, RequiredMark } from '../ui/SchemaForm.js';
 
 export const MAX_UPLOAD = 10 * 1024 * 1024;
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
@@ -195,41 +195,123 @@ export function Timeline({ d, internal = false }: { d: DossierDetail; internal?:
   );
 }
 
-/** The documents of a dossier with links to their files. */
-export function DocumentsTable({ d }: { d: DossierDetail }) {
+/** The documents of a dossier with links to their files; with `viewer` (officers) the result
+ *  document is marked and images can also be viewed here. */
+export function DocumentsTable({ d, viewer = false }: { d: DossierDetail; viewer?: boolean }) {
   const { t, i18n } = useTranslation();
+  const id = useId();
+  const [shown, setShown] = useState<number | null>(null);
+  const viewerHeading = useRef<HTMLHeadingElement>(null);
+  const buttons = useRef<Record<number, HTMLButtonElement | null>>({});
+  const doc = viewer ? d.documents.find((x) => x.id === shown) : undefined;
   if (d.documents.length === 0) return <p>{t('dossier.noDocuments')}</p>;
+  const show = (docId: number | null) => {
+    const was = shown;
+    setShown(docId);
+    window.setTimeout(() => (docId === null ? (was !== null ? buttons.current[was] : null) : viewerHeading.current)?.focus(), 0);
+  };
   return (
-    <div className="table-wrap">
-      <table className="table-stack">
-        <thead>
-          <tr>
-            <th scope="col">{t('procedure.docName')}</th>
-            <th scope="col">{t('dossier.file')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.documents.map((doc) => (
-            <tr key={doc.id}>
-              <td data-label={t('procedure.docName')}>{doc.name}</td>
-              <td data-label={t('dossier.file')} className="break">
-                {doc.filename ? (
-                  <>
-                    <a href={links.document(d.code, doc.id)} target="_blank" rel="noopener noreferrer">
-                      {doc.filename}
-                      <span className="sr-only"> {t('app.newTab')}</span>
-                    </a>
-                    {doc.size !== null && <span className="cell-note">{formatSize(i18n.language, doc.size)}</span>}
-                  </>
-                ) : (
-                  t('dossier.paper')
-                )}
-              </td>
+    <>
+      <div className="table-wrap">
+        <table className={viewer ? 'table-stack work-docs' : 'table-stack'}>
+          <thead>
+            <tr>
+              <th scope="col">{t('procedure.docName')}</th>
+              <th scope="col">{t('dossier.file')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {d.documents.map((x) => (
+              <tr key={x.id}>
+                <td data-label={t('procedure.docName')}>{viewer && x.source === 'result' ? <strong>{t('work.resultDocument')}</strong> : x.name}</td>
+                <td data-label={t('dossier.file')} className="break">
+                  {x.filename ? (
+                    <>
+                      <a href={links.document(d.code, x.id)} target="_blank" rel="noopener noreferrer">
+                        {x.filename}
+                        <span className="sr-only"> {t('app.newTab')}</span>
+                      </a>
+                      {x.size !== null && <span className="cell-note">{formatSize(i18n.language, x.size)}</span>}
+                      {viewer && x.mediaType?.startsWith('image/') && (
+                        <button
+                          type="button"
+                          className="link-button"
+                          ref={(el) => {
+                            buttons.current[x.id] = el;
+                          }}
+                          aria-expanded={shown === x.id}
+                          aria-controls={shown === x.id ? `${id}-viewer` : undefined}
+                          onClick={() => show(shown === x.id ? null : x.id)}
+                        >
+                          {t('work.viewHere', { name: x.filename })}
+                        </button>
+                      )}
+                    </>
+                  ) : (
+                    t('dossier.paper')
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {doc && (
+        <div id={`${id}-viewer`} className="doc-viewer" role="region" aria-labelledby={`${id}-viewer-h`}>
+          <h3 id={`${id}-viewer-h`} ref={viewerHeading} tabIndex={-1} className="small-heading">
+            {t('work.viewing', { name: doc.filename ?? doc.name })}
+          </h3>
+          <img src={links.document(d.code, doc.id)} alt={doc.name} />
+          <p>
+            <button type="button" className="button button-secondary" onClick={() => show(null)}>
+              {t('work.closeViewer')}
+            </button>
+          </p>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The applicant's identity and contact details (officers' pages). */
+export function ApplicantFacts({ a }: { a: Record<string, unknown> }) {
+  const { t } = useTranslation();
+  const rows = (['name', 'citizenId', 'taxCode', 'address', 'phone', 'email'] as const).filter((k) => typeof a[k] === 'string' && a[k]);
+  return (
+    <dl className="summary">
+      {rows.map((k) => (
+        <div key={k}>
+          <dt>{t(`applicantField.${k}`)}</dt>
+          <dd className="break">{String(a[k])}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The dossier itself on the officers' pages: applicant, form data, documents, timeline;
+ *  `internal` (processing) adds the image viewer and the exchanges between agencies. */
+export function DossierSections({ d, formSchema, internal = false }: { d: DossierDetail; formSchema: Record<string, unknown> | null | undefined; internal?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <section aria-labelledby="sec-applicant" className="card section">
+        <h2 id="sec-applicant">{t('dossier.applicant')}</h2>
+        <ApplicantFacts a={d.applicant} />
+      </section>
+      <section aria-labelledby="sec-form" className="card section">
+        <h2 id="sec-form">{t('procedure.form')}</h2>
+        <FormDataView schema={formSchema} data={d.form} />
+      </section>
+      <section aria-labelledby="sec-docs" className="card section">
+        <h2 id="sec-docs">{t('procedure.documents')}</h2>
+        <DocumentsTable d={d} viewer={internal} />
+      </section>
+      <section aria-labelledby="sec-timeline" className="card section">
+        <h2 id="sec-timeline">{t('dossier.timeline')}</h2>
+        <Timeline d={d} internal={internal} />
+      </section>
+    </>
   );
 }
 

@@ -4,9 +4,9 @@
 // optional: what comes from earlier results is filled in by the agencies) and its documents
 // (none mandatory: earlier results are reused, once-only); review; submit with an
 // Idempotency-Key kept across retries, as the single-procedure submission does.
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Group, ProcedureDetail, Profile, ReturnMethod, SubmitBody } from '../api/types.js';
@@ -18,18 +18,21 @@ import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import {
+  AgencyReview,
   AgencySelect,
   DocumentUploads,
   DocumentsReview,
   ReturnMethodChoice,
+  WizardActions,
   WizardStepper,
+  checkDocuments as checkDocumentsGiven,
   documentInputs,
   focusFirstInvalid,
-  isRefusal,
-  missingDocuments,
-  newKey,
-  readSubmitFailure,
+  formTitle,
   useReceivingAgencies,
+  useStepHeading,
+  useSubmitDossier,
+  withoutError,
   type DocFiles,
 } from './submitParts.js';
 
@@ -80,8 +83,6 @@ function leafKeys(fields: SchemaField[]): string[] {
 function GroupWizard({ g, members, procedures, profile }: { g: Group; members: Member[]; procedures: ProcedureDetail[]; profile: Profile | null }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
-  const navigate = useNavigate();
-  const qc = useQueryClient();
   const id = useId();
   const parts: Part[] = useMemo(
     () => members.map((member, i) => ({ member, p: procedures[i]!, fields: i === 0 ? schemaFields(procedures[i]!.formSchema) : optionalFields(schemaFields(procedures[i]!.formSchema)) })),
@@ -102,26 +103,29 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
   const [docErrors, setDocErrors] = useState<Record<string, string>>({});
   const [prefilled, setPrefilled] = useState<boolean[]>(() => parts.map(() => false));
   const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  // One key per submit attempt, reused on a retry after a network failure.
-  const keyRef = useRef<string | null>(null);
-  const pendingRef = useRef(false);
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const firstRender = useRef(true);
-
-  useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
-    headingRef.current?.focus();
-  }, [step]);
+  const headingRef = useStepHeading(step);
+  const { busy, submit: send } = useSubmitDossier({
+    onStart: () => setFormError(null),
+    onFailure: (f) => {
+      setFormError(f.message);
+      if (f.part === 'form') {
+        setPartErrors(0, f.fieldErrors);
+        setStep(1);
+      } else if (f.part === 'agency') {
+        setAgencyError(f.fieldErrors.agency);
+        setStep(1);
+      } else if (f.part === 'documents') {
+        setDocErrors(f.docErrors);
+        setStep(2);
+      } else {
+        // "group.members.1.documents": the later procedure's own step
+        const m = /^group\.members\.(\d+)/.exec(f.field ?? '');
+        if (m && Number(m[1]) < later.length) setStep(3 + Number(m[1]));
+      }
+    },
+  });
 
   const name = (p: ProcedureDetail) => localName(lng, p.name, p.nameEn);
-  const agencyName = (code: string) => {
-    const a = agencies.data?.find((x) => x.code === code);
-    return a ? localName(lng, a.name, a.nameEn) : code;
-  };
   const stepNames = [t('submit.step1'), t('submit.step2'), ...later.map((x) => name(x.p)), t('submit.step3')];
   const partOfStep = (s: number) => (s <= 2 ? 0 : s - 2); // index in parts of a later procedure's step
 
@@ -141,14 +145,7 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
   }
 
   function checkDocuments(): boolean {
-    const errors = missingDocuments(t, first.p.documents, files[0]!);
-    setDocErrors(errors);
-    if (Object.keys(errors).length > 0) {
-      setFormError(t('submit.documentsMissing'));
-      focusFirstInvalid('main input[aria-invalid="true"]');
-      return false;
-    }
-    return true;
+    return checkDocumentsGiven(t, first.p.documents, files[0]!, setDocErrors, setFormError);
   }
 
   function checkLater(i: number): boolean {
@@ -199,20 +196,18 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
     setStep(next);
   }
 
-  async function submit() {
-    if (pendingRef.current) return;
-    for (let s = 1; s < total; s++) {
-      if (!checkStep(s)) {
-        setStep(s);
-        return;
-      }
-    }
-    pendingRef.current = true;
-    setBusy(true);
-    setFormError(null);
-    keyRef.current ??= newKey();
-    try {
-      const body: SubmitBody = {
+  function submit() {
+    return send(
+      () => {
+        for (let s = 1; s < total; s++) {
+          if (!checkStep(s)) {
+            setStep(s);
+            return false;
+          }
+        }
+        return true;
+      },
+      (): SubmitBody => ({
         procedure: first.p.nationalCode,
         agency,
         form: buildData(first.fields, values[0]!),
@@ -222,35 +217,8 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
           code: g.code,
           members: later.map((x, n) => ({ procedure: x.p.nationalCode, form: buildData(x.fields, values[n + 1]!), documents: documentInputs(files[n + 1]!) })),
         },
-      };
-      const r = await api.submitDossier(body, keyRef.current);
-      void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
-      void qc.removeQueries({ queryKey: ['draft', first.p.nationalCode] });
-      await navigate(`/ho-so/${encodeURIComponent(r.code)}`);
-      return;
-    } catch (err) {
-      // A refusal means nothing was stored: the corrected submission is a new attempt.
-      if (isRefusal(err)) keyRef.current = null;
-      const f = readSubmitFailure(t, err);
-      setFormError(f.message);
-      if (f.part === 'form') {
-        setPartErrors(0, f.fieldErrors);
-        setStep(1);
-      } else if (f.part === 'agency') {
-        setAgencyError(f.fieldErrors.agency);
-        setStep(1);
-      } else if (f.part === 'documents') {
-        setDocErrors(f.docErrors);
-        setStep(2);
-      } else {
-        // "group.members.1.documents": the later procedure's own step
-        const m = /^group\.members\.(\d+)/.exec(f.field ?? '');
-        if (m && Number(m[1]) < later.length) setStep(3 + Number(m[1]));
-      }
-    } finally {
-      pendingRef.current = false;
-      setBusy(false);
-    }
+      }),
+    );
   }
 
   const editLink = (s: number) => (
@@ -294,7 +262,7 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
             {agencies.data?.length === 0 && <p className="alert alert-warning">{t('groupApply.noAgencies')}</p>}
             <h3>{t('groupApply.memberHeading', { n: 1, total: parts.length, name: name(first.p) })}</h3>
             <p className="hint">{first.member.task}</p>
-            <h4>{typeof first.p.formSchema.title === 'string' ? first.p.formSchema.title : t('procedure.form')}</h4>
+            <h4>{formTitle(t, first.p)}</h4>
             <SchemaForm fields={first.fields} values={values[0]!} errors={fieldErrors[0]!} onChange={(k, v) => setValues((old) => old.map((x, n) => (n === 0 ? { ...x, [k]: v } : x)))} />
           </>
         )}
@@ -309,10 +277,7 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
               errors={docErrors}
               onChange={(code, u) => {
                 setFiles((old) => old.map((x, n) => (n === 0 ? { ...x, [code]: u } : x)));
-                setDocErrors((old) => {
-                  const { [code]: _, ...rest } = old;
-                  return rest;
-                });
+                setDocErrors((old) => withoutError(old, code));
               }}
             />
           </>
@@ -343,12 +308,7 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
           <>
             <section aria-labelledby={`${id}-r0`}>
               <h3 id={`${id}-r0`}>{t('groupApply.memberHeading', { n: 1, total: parts.length, name: name(first.p) })}</h3>
-              <dl className="summary">
-                <div>
-                  <dt>{t('submit.agency')}</dt>
-                  <dd>{agencyName(agency)}</dd>
-                </div>
-              </dl>
+              <AgencyReview code={agency} agencies={agencies.data} />
               <FormDataView schema={first.p.formSchema} data={buildData(first.fields, values[0]!)} />
               {editLink(1)}
               <h4>{t('submit.step2')}</h4>
@@ -370,22 +330,7 @@ function GroupWizard({ g, members, procedures, profile }: { g: Group; members: M
           </>
         )}
 
-        <div className="form-actions wizard-actions">
-          {step > 1 && (
-            <button type="button" className="button button-secondary" onClick={() => go(step - 1)}>
-              {t('submit.back')}
-            </button>
-          )}
-          {step < total ? (
-            <button type="submit" className="button">
-              {t('submit.next')}
-            </button>
-          ) : (
-            <button type="submit" className="button" disabled={busy} aria-disabled={busy}>
-              {busy ? t('form.sending') : t('groupApply.submit')}
-            </button>
-          )}
-        </div>
+        <WizardActions step={step} total={total} busy={busy} submitLabel={t('groupApply.submit')} onBack={() => go(step - 1)} />
       </form>
       <p>
         <Link to={`/lien-thong/${encodeURIComponent(g.code)}`}>{t('groupApply.backToGroup')}</Link>
@@ -428,7 +373,7 @@ function LaterStep({
         <p>{t('groupApply.laterFormIntro')}</p>
         {prefilled && <p>{t('groupApply.prefilled', { name: earlier })}</p>}
       </div>
-      <h4>{typeof p.formSchema.title === 'string' ? p.formSchema.title : t('procedure.form')}</h4>
+      <h4>{formTitle(t, p)}</h4>
       <SchemaForm fields={part.fields} values={values} errors={errors} onChange={onValue} />
       <h4>{t('submit.step2')}</h4>
       <p className="hint">{t('groupApply.laterDocsIntro')}</p>

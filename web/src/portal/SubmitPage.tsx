@@ -2,8 +2,8 @@
 // (one upload per requirement), review (return method) and submit. The draft is saved
 // when moving between steps and on demand; the Idempotency-Key of a submit attempt is
 // kept so that a double click or a retry after a network error creates one dossier.
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useId, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
@@ -17,18 +17,21 @@ import { usePageTitle } from '../ui/usePageTitle.js';
 import type { UploadedFile } from '../dossiers/parts.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import {
+  AgencyReview,
   AgencySelect,
   DocumentUploads,
   DocumentsReview,
   ReturnMethodChoice,
+  WizardActions,
   WizardStepper,
+  checkDocuments,
   documentInputs,
   focusFirstInvalid,
-  isRefusal,
-  missingDocuments,
-  newKey,
-  readSubmitFailure,
+  formTitle,
   useReceivingAgencies,
+  useStepHeading,
+  useSubmitDossier,
+  withoutError,
 } from './submitParts.js';
 
 export default function SubmitPage() {
@@ -64,7 +67,6 @@ function SubmitWizard({
   profile: Parameters<typeof initialValues>[1];
 }) {
   const { t, i18n } = useTranslation();
-  const navigate = useNavigate();
   const qc = useQueryClient();
   const id = useId();
   const fields = useMemo(() => schemaFields(p.formSchema), [p.formSchema]);
@@ -79,26 +81,22 @@ function SubmitWizard({
   const [formError, setFormError] = useState<string | null>(null);
   const [draftOffer, setDraftOffer] = useState(saved.draft !== null);
   const [savedAt, setSavedAt] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  // One key per submit attempt, reused on a retry after a network failure.
-  const keyRef = useRef<string | null>(null);
-  const pendingRef = useRef(false);
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const first = useRef(true);
-
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    headingRef.current?.focus();
-  }, [step]);
+  const headingRef = useStepHeading(step);
+  const { busy, submit: send } = useSubmitDossier({
+    onStart: () => setFormError(null),
+    onFailure: (f) => {
+      setFormError(f.message);
+      if (f.part === 'form' || f.part === 'agency') {
+        setFieldErrors(f.fieldErrors);
+        setStep(1);
+      } else if (f.part === 'documents') {
+        setDocErrors(f.docErrors);
+        setStep(2);
+      }
+    },
+  });
 
   const name = localName(i18n.language, p.name, p.nameEn);
-  const agencyName = (code: string) => {
-    const a = agencies.data?.find((x) => x.code === code);
-    return a ? localName(i18n.language, a.name, a.nameEn) : code;
-  };
 
   function restoreDraft() {
     const d = saved.draft;
@@ -145,14 +143,7 @@ function SubmitWizard({
   }
 
   function checkStep2(): boolean {
-    const errors = missingDocuments(t, p.documents, docs);
-    setDocErrors(errors);
-    if (Object.keys(errors).length > 0) {
-      setFormError(t('submit.documentsMissing'));
-      focusFirstInvalid('main input[aria-invalid="true"]');
-      return false;
-    }
-    return true;
+    return checkDocuments(t, p.documents, docs, setDocErrors, setFormError);
   }
 
   function go(next: Step) {
@@ -166,49 +157,27 @@ function SubmitWizard({
     setStep(next);
   }
 
-  async function submit() {
-    if (pendingRef.current) return;
-    if (!checkStep1()) {
-      setStep(1);
-      return;
-    }
-    if (!checkStep2()) {
-      setStep(2);
-      return;
-    }
-    pendingRef.current = true;
-    setBusy(true);
-    setFormError(null);
-    keyRef.current ??= newKey();
-    try {
-      const body = {
+  function submit() {
+    return send(
+      () => {
+        if (!checkStep1()) {
+          setStep(1);
+          return false;
+        }
+        if (!checkStep2()) {
+          setStep(2);
+          return false;
+        }
+        return true;
+      },
+      () => ({
         procedure: p.nationalCode,
         agency,
         form: buildData(fields, values),
         documents: documentInputs(docs),
         returnMethod,
-      };
-      const r = await api.submitDossier(body, keyRef.current);
-      void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
-      void qc.removeQueries({ queryKey: ['draft', p.nationalCode] });
-      await navigate(`/ho-so/${encodeURIComponent(r.code)}`);
-      return;
-    } catch (err) {
-      // A refusal means nothing was stored: the corrected submission is a new attempt.
-      if (isRefusal(err)) keyRef.current = null;
-      const f = readSubmitFailure(t, err);
-      setFormError(f.message);
-      if (f.part === 'form' || f.part === 'agency') {
-        setFieldErrors(f.fieldErrors);
-        setStep(1);
-      } else if (f.part === 'documents') {
-        setDocErrors(f.docErrors);
-        setStep(2);
-      }
-    } finally {
-      pendingRef.current = false;
-      setBusy(false);
-    }
+      }),
+    );
   }
 
   const stepNames = [t('submit.step1'), t('submit.step2'), t('submit.step3')];
@@ -251,7 +220,7 @@ function SubmitWizard({
         {step === 1 && (
           <>
             <AgencySelect value={agency} onChange={setAgency} error={fieldErrors.agency} hint={t('submit.agencyHint')} agencies={agencies} />
-            <h3>{typeof p.formSchema.title === 'string' ? p.formSchema.title : t('procedure.form')}</h3>
+            <h3>{formTitle(t, p)}</h3>
             <SchemaForm fields={fields} values={values} errors={fieldErrors} onChange={(k, v) => setValues((old) => ({ ...old, [k]: v }))} />
           </>
         )}
@@ -265,10 +234,7 @@ function SubmitWizard({
               errors={docErrors}
               onChange={(code, u) => {
                 setDocs((old) => ({ ...old, [code]: u }));
-                setDocErrors((old) => {
-                  const { [code]: _, ...rest } = old;
-                  return rest;
-                });
+                setDocErrors((old) => withoutError(old, code));
               }}
             />
           </>
@@ -278,12 +244,7 @@ function SubmitWizard({
           <>
             <section aria-labelledby={`${id}-r1`}>
               <h3 id={`${id}-r1`}>{t('submit.step1')}</h3>
-              <dl className="summary">
-                <div>
-                  <dt>{t('submit.agency')}</dt>
-                  <dd>{agencyName(agency)}</dd>
-                </div>
-              </dl>
+              <AgencyReview code={agency} agencies={agencies.data} />
               <FormDataView schema={p.formSchema} data={buildData(fields, values)} />
               <p>
                 <button type="button" className="link-button" onClick={() => go(1)}>
@@ -304,25 +265,11 @@ function SubmitWizard({
           </>
         )}
 
-        <div className="form-actions wizard-actions">
-          {step > 1 && (
-            <button type="button" className="button button-secondary" onClick={() => go((step - 1) as Step)}>
-              {t('submit.back')}
-            </button>
-          )}
+        <WizardActions step={step} total={3} busy={busy} submitLabel={t('submit.submit')} onBack={() => go((step - 1) as Step)}>
           <button type="button" className="button button-secondary" onClick={() => void saveDraft(true)}>
             {t('submit.saveDraft')}
           </button>
-          {step < 3 ? (
-            <button type="submit" className="button">
-              {t('submit.next')}
-            </button>
-          ) : (
-            <button type="submit" className="button" disabled={busy} aria-disabled={busy}>
-              {busy ? t('form.sending') : t('submit.submit')}
-            </button>
-          )}
-        </div>
+        </WizardActions>
       </form>
       <p>
         <Link to={`/thu-tuc/${encodeURIComponent(p.nationalCode)}`}>{t('submit.backToProcedure')}</Link>

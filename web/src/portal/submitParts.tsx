@@ -2,12 +2,13 @@
 // group: GroupSubmitPage): the Idempotency-Key, the receiving agencies, the stepper, the
 // agency choice, one upload per required document and their review, the return method,
 // and the reading of a refused submission.
-import { useId } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError, api } from '../api/client.js';
-import { RETURN_METHODS, type Agency, type AgencyLevel, type DocumentInput, type ProcedureDetail, type RequiredDocument, type ReturnMethod } from '../api/types.js';
+import { RETURN_METHODS, type Agency, type AgencyLevel, type DocumentInput, type ProcedureDetail, type RequiredDocument, type ReturnMethod, type SubmitBody } from '../api/types.js';
 import { UploadControl, type UploadedFile } from '../dossiers/parts.js';
 import { apiErrorText, type FieldErrors } from '../ui/form.js';
 import { localName } from '../ui/format.js';
@@ -235,4 +236,138 @@ export function readSubmitFailure(t: TFunction, err: unknown): SubmitFailure {
 /** A refusal means nothing was stored: the corrected submission is a new attempt (a new key). */
 export function isRefusal(err: unknown): boolean {
   return err instanceof ApiError && err.status >= 400 && err.status < 500;
+}
+
+/** The heading of the wizard's current step, focused when the step changes (not on the first render). */
+export function useStepHeading(step: number) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    headingRef.current?.focus();
+  }, [step]);
+  return headingRef;
+}
+
+/**
+ * Submitting the dossier: one attempt at a time, with one Idempotency-Key per attempt, reused on a
+ * retry after a network failure; on success the draft is dropped and the new dossier opened.
+ * `ready` checks the steps first; `onStart` and `onFailure` report to the wizard.
+ */
+export function useSubmitDossier({ onStart, onFailure }: { onStart: () => void; onFailure: (f: SubmitFailure) => void }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const keyRef = useRef<string | null>(null);
+  const pendingRef = useRef(false);
+
+  async function submit(ready: () => boolean, body: () => SubmitBody): Promise<void> {
+    if (pendingRef.current) return;
+    if (!ready()) return;
+    pendingRef.current = true;
+    setBusy(true);
+    onStart();
+    keyRef.current ??= newKey();
+    try {
+      const b = body();
+      const r = await api.submitDossier(b, keyRef.current);
+      void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
+      void qc.removeQueries({ queryKey: ['draft', b.procedure] });
+      await navigate(`/ho-so/${encodeURIComponent(r.code)}`);
+    } catch (err) {
+      // A refusal means nothing was stored: the corrected submission is a new attempt.
+      if (isRefusal(err)) keyRef.current = null;
+      onFailure(readSubmitFailure(t, err));
+    } finally {
+      pendingRef.current = false;
+      setBusy(false);
+    }
+  }
+
+  return { busy, submit };
+}
+
+/** Whether no mandatory document lacks its file; if one does, says so and focuses the first missing upload. */
+export function checkDocuments(
+  t: TFunction,
+  documents: RequiredDocument[],
+  files: DocFiles,
+  setDocErrors: (e: Record<string, string>) => void,
+  setFormError: (m: string) => void,
+): boolean {
+  const errors = missingDocuments(t, documents, files);
+  setDocErrors(errors);
+  if (Object.keys(errors).length > 0) {
+    setFormError(t('submit.documentsMissing'));
+    focusFirstInvalid('main input[aria-invalid="true"]');
+    return false;
+  }
+  return true;
+}
+
+/** The errors without the one of `key` (a document given a file). */
+export function withoutError(errors: Record<string, string>, key: string): Record<string, string> {
+  const { [key]: _, ...rest } = errors;
+  return rest;
+}
+
+/** The title of a procedure's form, or the generic one. */
+export function formTitle(t: TFunction, p: ProcedureDetail): string {
+  return typeof p.formSchema.title === 'string' ? p.formSchema.title : t('procedure.form');
+}
+
+/** The chosen receiving agency, as reviewed before submitting. */
+export function AgencyReview({ code, agencies }: { code: string; agencies: ReceivingAgency[] | undefined }) {
+  const { t, i18n } = useTranslation();
+  const a = agencies?.find((x) => x.code === code);
+  return (
+    <dl className="summary">
+      <div>
+        <dt>{t('submit.agency')}</dt>
+        <dd>{a ? localName(i18n.language, a.name, a.nameEn) : code}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** Back, any other actions (`children`), then next, or submit on the last step. */
+export function WizardActions({
+  step,
+  total,
+  busy,
+  submitLabel,
+  onBack,
+  children,
+}: {
+  step: number;
+  total: number;
+  busy: boolean;
+  submitLabel: string;
+  onBack: () => void;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="form-actions wizard-actions">
+      {step > 1 && (
+        <button type="button" className="button button-secondary" onClick={onBack}>
+          {t('submit.back')}
+        </button>
+      )}
+      {children}
+      {step < total ? (
+        <button type="submit" className="button">
+          {t('submit.next')}
+        </button>
+      ) : (
+        <button type="submit" className="button" disabled={busy} aria-disabled={busy}>
+          {busy ? t('form.sending') : submitLabel}
+        </button>
+      )}
+    </div>
+  );
 }

@@ -8,13 +8,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { DossierDetail, RequiredDocument } from '../api/types.js';
 import { FormAlert, apiErrorText } from '../ui/form.js';
-import { FormDataView, RequiredMark } from '../ui/SchemaForm.js';
+import { RequiredMark } from '../ui/SchemaForm.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from '../portal/NotFoundPage.js';
 import { useDossier, useProcedureOf } from '../dossiers/DossierPage.js';
-import { DocumentsTable, DossierFacts, FormLinks, SupplementChecklist, Timeline, checklistItems, reasonLines, type Checklist } from '../dossiers/parts.js';
+import { DossierFacts, DossierSections, FormLinks, SupplementChecklist, checklistItems, reasonLines, type Checklist } from '../dossiers/parts.js';
 
 export default function DeskDossierPage() {
   const { t } = useTranslation();
@@ -31,21 +31,6 @@ function Loader({ code }: { code: string }) {
     return <ErrorMessage error={q.error} onRetry={() => void q.refetch()} />;
   }
   return <DeskDossier d={q.data} />;
-}
-
-function ApplicantFacts({ a }: { a: Record<string, unknown> }) {
-  const { t } = useTranslation();
-  const rows = (['name', 'citizenId', 'taxCode', 'address', 'phone', 'email'] as const).filter((k) => typeof a[k] === 'string' && a[k]);
-  return (
-    <dl className="summary">
-      {rows.map((k) => (
-        <div key={k}>
-          <dt>{t(`applicantField.${k}`)}</dt>
-          <dd className="break">{String(a[k])}</dd>
-        </div>
-      ))}
-    </dl>
-  );
 }
 
 function DeskDossier({ d }: { d: DossierDetail }) {
@@ -69,22 +54,7 @@ function DeskDossier({ d }: { d: DossierDetail }) {
         <FormLinks d={d} />
         {!d.events.some((e) => e.type === 'received' || e.type === 'supplement_requested' || e.type === 'refused') && <p>{t('dossier.noForms')}</p>}
       </section>
-      <section aria-labelledby="sec-applicant" className="card section">
-        <h2 id="sec-applicant">{t('dossier.applicant')}</h2>
-        <ApplicantFacts a={d.applicant} />
-      </section>
-      <section aria-labelledby="sec-form" className="card section">
-        <h2 id="sec-form">{t('procedure.form')}</h2>
-        <FormDataView schema={procedure.data?.formSchema} data={d.form} />
-      </section>
-      <section aria-labelledby="sec-docs" className="card section">
-        <h2 id="sec-docs">{t('procedure.documents')}</h2>
-        <DocumentsTable d={d} />
-      </section>
-      <section aria-labelledby="sec-timeline" className="card section">
-        <h2 id="sec-timeline">{t('dossier.timeline')}</h2>
-        <Timeline d={d} />
-      </section>
+      <DossierSections d={d} formSchema={procedure.data?.formSchema} />
     </>
   );
 }

@@ -10,10 +10,10 @@ import { api, links } from '../api/client.js';
 import type { DossierDetail, RequiredDocument, WorkStep, WorkTask, WorkView } from '../api/types.js';
 import { NotFoundPage } from '../portal/NotFoundPage.js';
 import { useDossier, useProcedureOf } from '../dossiers/DossierPage.js';
-import { StatusBadge, Timeline } from '../dossiers/parts.js';
+import { DossierSections, StatusBadge } from '../dossiers/parts.js';
 import { FormAlert } from '../ui/form.js';
-import { formatDate, formatSize, formatVnDateTime } from '../ui/format.js';
-import { FormDataView, RequiredMark } from '../ui/SchemaForm.js';
+import { formatDate, formatVnDateTime } from '../ui/format.js';
+import { RequiredMark } from '../ui/SchemaForm.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
@@ -96,24 +96,7 @@ function Process({ code, view }: { code: string; view: WorkView }) {
       ) : !d ? (
         <Loading />
       ) : (
-        <>
-          <section aria-labelledby="sec-applicant" className="card section">
-            <h2 id="sec-applicant">{t('dossier.applicant')}</h2>
-            <ApplicantFacts a={d.applicant} />
-          </section>
-          <section aria-labelledby="sec-form" className="card section">
-            <h2 id="sec-form">{t('procedure.form')}</h2>
-            <FormDataView schema={procedure.data?.formSchema} data={d.form} />
-          </section>
-          <section aria-labelledby="sec-docs" className="card section">
-            <h2 id="sec-docs">{t('procedure.documents')}</h2>
-            <Documents d={d} />
-          </section>
-          <section aria-labelledby="sec-timeline" className="card section">
-            <h2 id="sec-timeline">{t('dossier.timeline')}</h2>
-            <Timeline d={d} internal />
-          </section>
-        </>
+        <DossierSections d={d} formSchema={procedure.data?.formSchema} internal />
       )}
     </>
   );
@@ -527,99 +510,5 @@ export function ControlSlipTable({ rows }: { rows: { step: string; fromAgency: s
         </tbody>
       </table>
     </div>
-  );
-}
-
-function ApplicantFacts({ a }: { a: Record<string, unknown> }) {
-  const { t } = useTranslation();
-  const rows = (['name', 'citizenId', 'taxCode', 'address', 'phone', 'email'] as const).filter((k) => typeof a[k] === 'string' && a[k]);
-  return (
-    <dl className="summary">
-      {rows.map((k) => (
-        <div key={k}>
-          <dt>{t(`applicantField.${k}`)}</dt>
-          <dd className="break">{String(a[k])}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-/** The documents: each opens in a new tab; images can also be viewed here. */
-function Documents({ d }: { d: DossierDetail }) {
-  const { t, i18n } = useTranslation();
-  const id = useId();
-  const [shown, setShown] = useState<number | null>(null);
-  const viewerHeading = useRef<HTMLHeadingElement>(null);
-  const buttons = useRef<Record<number, HTMLButtonElement | null>>({});
-  const doc = d.documents.find((x) => x.id === shown);
-  if (d.documents.length === 0) return <p>{t('dossier.noDocuments')}</p>;
-  const show = (docId: number | null) => {
-    const was = shown;
-    setShown(docId);
-    window.setTimeout(() => (docId === null ? (was !== null ? buttons.current[was] : null) : viewerHeading.current)?.focus(), 0);
-  };
-  return (
-    <>
-      <div className="table-wrap">
-        <table className="table-stack work-docs">
-          <thead>
-            <tr>
-              <th scope="col">{t('procedure.docName')}</th>
-              <th scope="col">{t('dossier.file')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.documents.map((x) => (
-              <tr key={x.id}>
-                <td data-label={t('procedure.docName')}>
-                  {x.source === 'result' ? <strong>{t('work.resultDocument')}</strong> : x.name}
-                </td>
-                <td data-label={t('dossier.file')} className="break">
-                  {x.filename ? (
-                    <>
-                      <a href={links.document(d.code, x.id)} target="_blank" rel="noopener noreferrer">
-                        {x.filename}
-                        <span className="sr-only"> {t('app.newTab')}</span>
-                      </a>
-                      {x.size !== null && <span className="cell-note">{formatSize(i18n.language, x.size)}</span>}
-                      {x.mediaType?.startsWith('image/') && (
-                        <button
-                          type="button"
-                          className="link-button"
-                          ref={(el) => {
-                            buttons.current[x.id] = el;
-                          }}
-                          aria-expanded={shown === x.id}
-                          aria-controls={shown === x.id ? `${id}-viewer` : undefined}
-                          onClick={() => show(shown === x.id ? null : x.id)}
-                        >
-                          {t('work.viewHere', { name: x.filename })}
-                        </button>
-                      )}
-                    </>
-                  ) : (
-                    t('dossier.paper')
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {doc && (
-        <div id={`${id}-viewer`} className="doc-viewer" role="region" aria-labelledby={`${id}-viewer-h`}>
-          <h3 id={`${id}-viewer-h`} ref={viewerHeading} tabIndex={-1} className="small-heading">
-            {t('work.viewing', { name: doc.filename ?? doc.name })}
-          </h3>
-          <img src={links.document(d.code, doc.id)} alt={doc.name} />
-          <p>
-            <button type="button" className="button button-secondary" onClick={() => show(null)}>
-              {t('work.closeViewer')}
-            </button>
-          </p>
-        </div>
-      )}
-    </>
   );
 }
