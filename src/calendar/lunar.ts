@@ -163,9 +163,11 @@ function leapMonthOffset(a11: number): number {
 /** The lunar date (Vietnam, UTC+7) of a solar (Gregorian) date. */
 export function solarToLunar(y: number, m: number, d: number): LunarDate {
   const dayNumber = julianDayFromDate(d, m, y);
-  const k = Math.floor((dayNumber - NEW_MOON_EPOCH_JD) / SYNODIC_MONTH);
-  let monthStart = newMoonDay(k + 1);
-  if (monthStart > dayNumber) monthStart = newMoonDay(k);
+  let k = Math.floor((dayNumber - NEW_MOON_EPOCH_JD) / SYNODIC_MONTH) + 1;
+  let monthStart = newMoonDay(k);
+  // the mean month is only an estimate of the true new moon: step back until the month has begun
+  // (9/4/2062 needs two steps: its estimated month starts the next day)
+  while (monthStart > dayNumber) monthStart = newMoonDay(--k);
 
   // Locate the month between the two months 11 that enclose it.
   let a11 = lunarMonth11Start(y);
