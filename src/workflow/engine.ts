@@ -90,7 +90,7 @@ async function loadDossier(tx: Tx, code: string) {
   if (!d) throw new NotFound(`dossier ${code} not found`);
   const receiving: AgencyRef = { id: d.agency_id, code: d.agency_code, name: d.agency_name, path: d.agency_path, level: d.agency_level };
   const version = await getVersionById(tx, d.procedure_version_id);
-  const definition = await pinnedTemplate(tx, d);
+  const definition = await pinnedTemplate(tx, d, version);
   const tasks = await tx
     .selectFrom('dossier_tasks as t')
     .innerJoin('agencies as a', 'a.id', 't.agency_id')

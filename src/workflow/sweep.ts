@@ -11,6 +11,7 @@ import { vnDateTimeText } from '../lib/dates.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
 import { officersOf } from './engine.js';
 import { stepName } from './queries.js';
+import type { WorkflowDefinition } from './template.js';
 import { pinnedTemplate } from './templates-store.js';
 
 const fmt = vnDateTimeText;
@@ -27,6 +28,7 @@ export async function sweepDeadlines(db: Db, cal: WorkingCalendar, now: Date, pu
   const soon = cal.addWorkingHours(now, 8).toISOString();
   const nowIso = now.toISOString();
   const result: SweepResult = { dueSoon: 0, late: 0, apologyDue: 0 };
+  const templates = new Map<string, WorkflowDefinition>();
   for (const kind of ['late', 'due_soon'] as const) {
     const limitIso = kind === 'late' ? nowIso : soon;
     const candidates = await db
@@ -45,7 +47,10 @@ export async function sweepDeadlines(db: Db, cal: WorkingCalendar, now: Date, pu
     for (const c of candidates) {
       // a paused dossier is waiting for the applicant, not for the unit
       if (c.status === 'processing_supplement' && c.kind === 'step') continue;
-      const def = await pinnedTemplate(db, c);
+      // one read per template per pass, not per task
+      const key = `${c.workflow_template_id ?? 'v'}:${c.workflow_template_id === null ? c.procedure_version_id : ''}`;
+      const def = templates.get(key) ?? (await pinnedTemplate(db, c));
+      templates.set(key, def);
       const sent = await db.transaction().execute(async (tx) => {
         const ins = await tx
           .insertInto('workflow_reminders')

@@ -37,12 +37,13 @@ export async function templateInForce(tx: Tx, version: VersionForIntake, day: st
 }
 
 /** The template a dossier was received under. */
-export async function pinnedTemplate(tx: Tx, dossier: { workflow_template_id: number | null; procedure_version_id: number }): Promise<WorkflowDefinition> {
+export async function pinnedTemplate(tx: Tx, dossier: { workflow_template_id: number | null; procedure_version_id: number }, version?: VersionForIntake): Promise<WorkflowDefinition> {
   if (dossier.workflow_template_id !== null) {
     const row = await tx.selectFrom('workflow_templates').select('definition').where('id', '=', dossier.workflow_template_id).executeTakeFirstOrThrow();
     return JSON.parse(row.definition) as WorkflowDefinition;
   }
-  const v = await getVersionById(tx, dossier.procedure_version_id);
+  // the caller may already hold the procedure version: no second read
+  const v = version ?? (await getVersionById(tx, dossier.procedure_version_id));
   return defaultTemplate(v.timeLimit);
 }
 
