@@ -256,6 +256,10 @@ const MATRIX: Record<string, Rule> = {
       return { method: 'POST', url: '/api/admin/workflows/1.001193', body: { definition: defaultTemplate({ value: 0, unit: 'working_days' }), effectiveFrom: '2030-01-01', note: 'ma trận phân quyền' } };
     },
   },
+  // ── feedback routes (ratings, kiosk, complaints) ──
+  // ── end of feedback routes ──
+  // ── reports routes (dashboards, indicators, public statistics) ──
+  // ── end of reports routes ──
 };
 
 describe('authorization matrix', () => {

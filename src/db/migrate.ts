@@ -7,12 +7,16 @@ import * as m0001 from './migrations/0001_catalog.js';
 import * as m0002 from './migrations/0002_identity.js';
 import * as m0003 from './migrations/0003_dossiers.js';
 import * as m0004 from './migrations/0004_workflow.js';
+import * as m0005 from './migrations/0005_feedback.js';
+import * as m0006 from './migrations/0006_reports.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_catalog': m0001,
   '0002_identity': m0002,
   '0003_dossiers': m0003,
   '0004_workflow': m0004,
+  '0005_feedback': m0005,
+  '0006_reports': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,8 @@
 // Table types for Kysely. Booleans are stored as 0/1 integers on both engines;
 // structured values are JSON text, so one migration set serves SQLite and PostgreSQL.
 import type { ColumnType, Generated } from 'kysely';
+import type { FeedbackTables } from './types-feedback.js';
+import type { ReportTables } from './types-reports.js';
 
 type Flag = number;
 
@@ -362,7 +364,7 @@ export interface HolidayScheduleTable {
   updated_by: number | null;
 }
 
-export interface Database {
+export interface Database extends FeedbackTables, ReportTables {
   blobs: BlobTable;
   uploads: UploadTable;
   dossiers: DossierTable;

@@ -9,6 +9,7 @@ export const ACTIONS = [
   'access_log.read',
   'workspace.enter',
   'dossier.receive', 'dossier.read', 'dossier.process', 'task.assign', 'workflow.edit',
+  'complaint.read', 'complaint.handle', 'report.read', 'indicator.edit',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -32,6 +33,14 @@ export const ROLE_ACTIONS: Record<Action, readonly Role[]> = {
   'task.assign': ['unit_head', 'agency_leader'],
   // workflow templates are city-wide catalog data
   'workflow.edit': ['system_admin'],
+  // complaints and suggestions (PAKN) are handled by the heads of the agency they concern; the
+  // inspection role (supervisor) follows them; a complaint about an officer is never shown to that officer
+  'complaint.read': ['unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+  'complaint.handle': ['unit_head', 'agency_leader'],
+  // service-quality dashboards and the national indicators, for the agency subtree in scope
+  'report.read': ['unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+  // indicator formulas and weights are city-wide data
+  'indicator.edit': ['system_admin'],
 };
 
 /** A grant as the permission check sees it: role and the materialised path of its agency. */

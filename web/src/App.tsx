@@ -32,6 +32,8 @@ const DeskIntakePage = lazy(() => import('./workspace/DeskIntakePage.js'));
 const DeskRegisterPage = lazy(() => import('./workspace/DeskRegisterPage.js'));
 const InboxPage = lazy(() => import('./workspace/InboxPage.js'));
 const ProcessPage = lazy(() => import('./workspace/ProcessPage.js'));
+// ── feedback pages (lazy imports) ──
+// ── reports pages (lazy imports) ──
 
 const router = createBrowserRouter([
   {
@@ -64,6 +66,8 @@ const router = createBrowserRouter([
       { path: 'quan-tri/can-bo', element: <OfficersPage /> },
       { path: 'quan-tri/ngay-nghi', element: <CalendarPage /> },
       { path: 'quan-tri/quy-trinh', element: <WorkflowEditorPage /> },
+      // ── feedback routes ──
+      // ── reports routes ──
       { path: '*', element: <NotFoundPage /> },
     ],
   },

