@@ -21,6 +21,8 @@ import { CalendarService } from './calendar/schedules-store.js';
 import { BlobStore } from './documents/blob-store.js';
 import { dossierRoutes } from './dossiers/routes.js';
 import { workflowRoutes } from './workflow/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
+import { reportRoutes } from './reports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authPlugin } from './identity/auth-plugin.js';
 import { oidcRoutes } from './identity/oidc.js';
@@ -131,6 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'administration', description: 'Officers, role grants on the agency tree, applicant look-up, access log' },
         { name: 'dossiers', description: 'Submission, the desk, tracking, forms, the register' },
         { name: 'calendar', description: 'Working days and holidays' },
+        { name: 'feedback', description: 'Ratings of dossiers (online and at the kiosk), complaints and suggestions (PAKN)' },
+        { name: 'reports', description: 'Service quality: dashboards, Circular 01 and Decision 766 indicators, public statistics' },
         { name: 'ops', description: 'Health and readiness' },
       ],
     },
@@ -167,6 +171,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db, clock, calendar, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), publicUrl, uploadLimit: deps.config.uploadLimit, mail: deps.mail,
   });
   await app.register(workflowRoutes, { db: deps.db, clock, calendar, publicUrl, mail: deps.mail });
+  await app.register(reportRoutes, { db: deps.db, clock, calendar });
+  // the same content-addressed store as dossier uploads (complaint attachments)
+  await app.register(feedbackRoutes, { db: deps.db, clock, calendar, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), publicUrl, mail: deps.mail });
 
   // The SPA: static assets, and index.html for any other GET that a browser navigates to.
   const webDir = deps.config.webDir;

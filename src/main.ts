@@ -20,7 +20,8 @@ const USAGE = `usage: motcua <command>
   seed                      load the reference city (and, unless SEED=catalog, demo accounts) into an empty database
   import-catalog FILE       import a catalog JSON file (validated; all or nothing)
   export-catalog [FILE]     write the whole catalog as JSON (stdout by default)
-  verify-log                recompute every dossier's event hash chain; exit 1 on the first broken link of any`;
+  verify-log                recompute every dossier's event hash chain; exit 1 on the first broken link of any
+  recompute-stats [--fix]   recompute service-quality statistics from the event log; list differences (exit 1), or rebuild with --fix`;
 
 async function serve(): Promise<void> {
   const started = performance.now();
@@ -115,6 +116,17 @@ async function run(argv: string[]): Promise<void> {
     for (const p of report.problems) console.error(`broken: dossier ${p.code} at event ${p.seq}: ${p.problem}`);
     console.log(`${report.dossiers} dossiers, ${report.events} events checked; ${report.problems.length} broken chain(s)`);
     if (report.problems.length) process.exitCode = 1;
+    return;
+  }
+  if (command === 'recompute-stats') {
+    const fix = args.includes('--fix');
+    const db = await openConfiguredDatabase(config);
+    const { recomputeStats, describeDifference } = await import('./reports/recompute.js');
+    const report = await recomputeStats(db, { fix });
+    await db.destroy();
+    for (const d of report.differences.slice(0, 1000)) console.error(`differs: ${describeDifference(d)}`);
+    console.log(`${report.dossiers} dossiers recomputed; ${report.differences.length} bucket counter(s) differ${report.fixed ? ': rebuilt from the log' : ''}`);
+    if (report.differences.length && !report.fixed) process.exitCode = 1;
     return;
   }
   throw new StartupError(`unknown command "${command}"\n${USAGE}`);

@@ -16,11 +16,15 @@ import { BlobStore } from '../src/documents/blob-store.js';
 import { acceptUpload } from '../src/documents/uploads.js';
 import { newCheckValue, nextDossierCode } from '../src/dossiers/dossier-code.js';
 import { appendEvent, createDossier } from '../src/dossiers/event-log.js';
+import { WorkingCalendar } from '../src/calendar/working-time.js';
+import { criteriaFor } from '../src/feedback/criteria.js';
+import { fileComplaint } from '../src/feedback/store.js';
 import { TestClient } from './support/client.js';
 import { multipartFile, tinyPdf } from './support/multipart.js';
 import { testConfig } from './support/config.js';
 import { freshDatabase, type TestDb } from './support/db.js';
 import { smallCatalog } from './support/fixtures.js';
+import { DEFAULT_C01 } from '../src/reports/indicators.js';
 
 type Caller = Role | 'citizen' | 'business' | 'anonymous';
 const CALLERS: Caller[] = [...ROLES, 'citizen', 'business', 'anonymous'];
@@ -53,6 +57,8 @@ interface Ctx {
   caller: Caller;
   /** a fresh submitted dossier at the relation's agency, owned by the matrix citizen or someone else */
   dossier(t: DossierTarget): Promise<{ code: string; check: string; docId: number; uploadId: string }>;
+  /** a fresh complaint routed to the relation's agency (answered publicly when asked), with one attachment */
+  complaint(rel: AgencyRelation, opts?: { answered?: boolean }): Promise<{ code: string; key: string; attachmentId: number }>;
 }
 interface Req {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -74,6 +80,10 @@ type DossierTarget = { relation: AgencyRelation; owner: 'own' | 'someone_else' }
 const DOSSIER_TARGETS: DossierTarget[] = [...AGENCY_RELATIONS.map((relation) => ({ relation, owner: 'own' as const })), { relation: 'own', owner: 'someone_else' }];
 
 const get = (url: string): Req => ({ method: 'GET', url });
+/** roles that read the service-quality reports of their subtree */
+const REPORT_ROLES: Role[] = ['unit_head', 'agency_leader', 'supervisor', 'system_admin'];
+/** every criterion of the matrix's (online) dossiers, for a valid rating */
+const FEEDBACK_CRITERIA = criteriaFor('online');
 
 const MATRIX: Record<string, Rule> = {
   'GET /healthz': { kind: 'public', req: () => get('/healthz') },
@@ -257,8 +267,57 @@ const MATRIX: Record<string, Rule> = {
     },
   },
   // ── feedback routes (ratings, kiosk, complaints) ──
+  'GET /api/feedback/criteria': { kind: 'public', req: () => get('/api/feedback/criteria') },
+  // only the dossier's owner rates it online; officers rate nothing (their scope does not matter)
+  'GET /api/dossiers/:code/rating': { kind: 'dossier', roles: [], applicant: true, req: async (c, d) => get(`/api/dossiers/${(await c.dossier(d)).code}/rating`) },
+  'POST /api/dossiers/:code/rating': {
+    kind: 'dossier',
+    roles: [],
+    applicant: true,
+    req: async (c, d) => ({ method: 'POST', url: `/api/dossiers/${(await c.dossier({ ...d, refused: true } as DossierTarget)).code}/rating`, body: { answers: FEEDBACK_CRITERIA.map((criterion) => ({ criterion, satisfied: true })) } }),
+  },
+  // the kiosk needs no login: the check value is the proof
+  'GET /api/kiosk/dossiers/:code': { kind: 'public', req: async (c) => { const x = await c.dossier({ relation: 'own', owner: 'own' }); return get(`/api/kiosk/dossiers/${x.code}?check=${x.check}`); } },
+  'POST /api/kiosk/ratings': {
+    kind: 'public',
+    req: async (c) => {
+      const x = await c.dossier({ relation: 'own', owner: 'someone_else', refused: true } as DossierTarget);
+      return { method: 'POST', url: '/api/kiosk/ratings', body: { code: x.code, check: x.check, answers: FEEDBACK_CRITERIA.map((criterion) => ({ criterion, satisfied: true })) } };
+    },
+  },
+  'POST /api/complaints': {
+    kind: 'public',
+    req: (c) => ({ method: 'POST', url: '/api/complaints', body: { kind: 'suggestion', subject: 'general', category: 'other', agencyCode: AGENCY_OF.own, title: `Góp ý ${c.seq()}`, body: 'Đề nghị bố trí thêm ghế chờ.', complainant: { name: 'Người góp ý' }, publicAnswer: true } }),
+  },
+  // the complainant's view and rating need the access key, not a session
+  'GET /api/complaints/:code': { kind: 'public', req: async (c) => { const x = await c.complaint('own'); return get(`/api/complaints/${x.code}?key=${x.key}`); } },
+  'POST /api/complaints/:code/rating': { kind: 'public', req: async (c) => { const x = await c.complaint('own', { answered: true }); return { method: 'POST', url: `/api/complaints/${x.code}/rating?key=${x.key}`, body: { satisfied: true } }; } },
+  'GET /api/complaints/public': { kind: 'public', req: () => get('/api/complaints/public') },
+  'GET /api/complaints/public/:code': { kind: 'public', req: async (c) => get(`/api/complaints/public/${(await c.complaint('sibling', { answered: true })).code}`) },
+  'GET /api/work/complaints': { kind: 'role', roles: ['unit_head', 'agency_leader', 'supervisor', 'system_admin'], req: () => get('/api/work/complaints') },
+  'GET /api/work/complaints/:code': { kind: 'scoped', roles: ['unit_head', 'agency_leader', 'supervisor', 'system_admin'], req: async (c, r) => get(`/api/work/complaints/${(await c.complaint(r)).code}`) },
+  'GET /api/work/complaints/:code/attachments/:id': {
+    kind: 'scoped',
+    roles: ['unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+    req: async (c, r) => {
+      const x = await c.complaint(r);
+      return get(`/api/work/complaints/${x.code}/attachments/${x.attachmentId}`);
+    },
+  },
+  'POST /api/work/complaints/:code/actions': { kind: 'scoped', roles: ['unit_head', 'agency_leader'], req: async (c, r) => ({ method: 'POST', url: `/api/work/complaints/${(await c.complaint(r)).code}/actions`, body: { action: 'accept' } }) },
   // ── end of feedback routes ──
   // ── reports routes (dashboards, indicators, public statistics) ──
+  'GET /api/reports/dashboard': { kind: 'scoped', roles: REPORT_ROLES, req: (_c, r) => get(`/api/reports/dashboard?agency=${AGENCY_OF[r]}&period=month&at=2026-03`) },
+  'GET /api/reports/dashboard.xlsx': { kind: 'scoped', roles: REPORT_ROLES, req: (_c, r) => get(`/api/reports/dashboard.xlsx?agency=${AGENCY_OF[r]}&period=month&at=2026-03`) },
+  'GET /api/reports/quarterly.pdf': { kind: 'scoped', roles: REPORT_ROLES, req: (_c, r) => get(`/api/reports/quarterly.pdf?agency=${AGENCY_OF[r]}&at=2026-Q1`) },
+  'GET /api/reports/indicators': { kind: 'scoped', roles: REPORT_ROLES, req: (_c, r) => get(`/api/reports/indicators?framework=c01&agency=${AGENCY_OF[r]}`) },
+  'GET /api/reports/drill': { kind: 'scoped', roles: REPORT_ROLES, req: (_c, r) => get(`/api/reports/drill?measure=received&agency=${AGENCY_OF[r]}`) },
+  'GET /api/reports/dossiers/:code/score': { kind: 'dossier', roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'], applicant: false, req: async (c, d) => get(`/api/reports/dossiers/${(await c.dossier(d)).code}/score`) },
+  'GET /api/reports/me': { kind: 'self', callers: [...ROLES], req: () => get('/api/reports/me?period=month&at=2026-03') },
+  'GET /api/admin/indicators': { kind: 'role', roles: ['system_admin'], req: () => get('/api/admin/indicators') },
+  'PUT /api/admin/indicators/:framework': { kind: 'role', roles: ['system_admin'], req: () => ({ method: 'PUT', url: '/api/admin/indicators/c01', body: { definition: DEFAULT_C01 } }) },
+  'GET /api/public/stats': { kind: 'public', req: () => get('/api/public/stats?period=year&at=2026') },
+  'GET /api/public/stats.csv': { kind: 'public', req: () => get('/api/public/stats.csv?period=year&at=2026') },
   // ── end of reports routes ──
 };
 
@@ -332,6 +391,19 @@ describe('authorization matrix', () => {
           if (flags.supplement) await appendEvent(tx, id, { type: 'supplement_requested', at: now, actor: 'desk_officer', actorId: null, agencyId: agency.id, payload: { items: [{ requirement: 'to-khai', reason: 'mờ' }] }, set: { supplement_count: 1, paused_since: at } });
           return { code, check, docId: doc.id, uploadId };
         });
+      },
+      complaint: async (rel, opts = {}) => {
+        const upload = await t.db.selectFrom('uploads').selectAll().where('id', '=', await makeUpload(otherCitizenId)).executeTakeFirstOrThrow();
+        const filed = await fileComplaint(
+          { db: t.db, calendar: new WorkingCalendar({ schedules: [] }) },
+          null,
+          { kind: 'complaint', subject: 'general', category: 'other', agencyCode: AGENCY_OF[rel], title: 'Phản ánh', body: 'Nội dung phản ánh của ma trận.', complainant: { name: 'Người phản ánh', email: 'pakn@matrix.vn' }, publicAnswer: true },
+          [{ sha256: upload.sha256, filename: 'a.pdf', mediaType: upload.media_type, size: upload.size }],
+          now,
+        );
+        if (opts.answered) await t.db.updateTable('complaints').set({ status: 'answered', decided_at: at, answer_text: 'Trả lời', answer_public: 1, answered_at: at }).where('code', '=', filed.code).execute();
+        const row = await t.db.selectFrom('complaint_attachments as ca').innerJoin('complaints as c', 'c.id', 'ca.complaint_id').select('ca.id').where('c.code', '=', filed.code).executeTakeFirstOrThrow();
+        return { code: filed.code, key: filed.accessKey, attachmentId: row.id };
       },
     };
     for (const caller of CALLERS) {

@@ -6,6 +6,7 @@ import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
 import type { Database, DossierTable } from '../db/types.js';
 import { Conflict } from '../lib/errors.js';
 import { type DossierEventType, type DossierStatus, type EventActor, nextStatus } from './lifecycle.js';
+import { refreshDossierFacts } from '../reports/store.js';
 
 type Tx = Transaction<Database>;
 export const GENESIS_HASH = '0'.repeat(64);
@@ -133,6 +134,8 @@ export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promi
   if (Number(r.numUpdatedRows) !== 1) throw new Conflict('the dossier changed at the same time; try again', { reason: 'concurrent_change' });
   await tx.insertInto('dossier_events').values({ dossier_id: dossierId, seq, type: e.type, at, actor_id: e.actorId, agency_id: e.agencyId, payload: canonicalJson(e.payload), prev_hash: d.last_hash, hash }).execute();
   const openedTaskIds = await applyTaskEffects(tx, dossierId, seq, e);
+  // statistics are part of the projection: the dossier's quality facts and buckets move with its log
+  await refreshDossierFacts(tx, dossierId);
   return { seq, status: to, openedTaskIds };
 }
 
@@ -155,6 +158,7 @@ export async function createDossier(
   await tx.insertInto('dossier_events').values({ dossier_id: inserted.id, seq: 1, type: first.type, at, actor_id: first.actorId, agency_id: first.agencyId, payload: canonicalJson(first.payload), prev_hash: GENESIS_HASH, hash }).execute();
   await tx.updateTable('dossiers').set({ last_seq: 1, last_hash: hash }).where('id', '=', inserted.id).execute();
   await applyTaskEffects(tx, inserted.id, 1, first);
+  await refreshDossierFacts(tx, inserted.id);
   return { id: inserted.id, status: to };
 }
 

@@ -71,8 +71,9 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
   ],
   // result ready: only the desk hands it back
   resolved: [['result_returned', DESK, 'returned']],
-  returned: [],
-  refused: [],
+  // finished: only the applicant's rating (src/feedback), which leaves the status as it is; a withdrawn dossier is not rated
+  returned: [['rated', APPLICANT, 'returned']],
+  refused: [['rated', APPLICANT, 'refused']],
   withdrawn: [],
 };
 
@@ -119,9 +120,15 @@ describe('dossier lifecycle transition table', () => {
     expect(allowed).toBeLessThan(checked / 5);
   });
 
-  it('terminal statuses accept no event from anyone', () => {
+  it("terminal statuses accept no event from anyone but the applicant's rating, which leaves them terminal", () => {
     expect([...TERMINAL].sort()).toEqual(['refused', 'returned', 'withdrawn']);
-    for (const s of TERMINAL) for (const event of EVENT_TYPES) for (const actor of EVENT_ACTORS) expect(nextStatus(s, event, actor), `${event} on ${s} by ${actor}`).toBeNull();
+    for (const s of TERMINAL)
+      for (const event of EVENT_TYPES)
+        for (const actor of EVENT_ACTORS) {
+          const to = nextStatus(s, event, actor);
+          if (event === 'rated' && actor === 'applicant' && s !== 'withdrawn') expect(to, `${event} on ${s} by ${actor}`).toBe(s);
+          else expect(to, `${event} on ${s} by ${actor}`).toBeNull();
+        }
   });
 
   it("a dossier starts only with 'submitted', and nothing else leads back to 'submitted' except a desk supplement", () => {
@@ -144,9 +151,9 @@ describe('dossier lifecycle transition table', () => {
     }
   });
 
-  it('the applicant only submits, supplements and withdraws; the system only opens, receives, hands over and records group results', () => {
+  it('the applicant only submits, supplements, withdraws and rates; the system only opens, receives, hands over and records group results', () => {
     const by = (actor: EventActor) => new Set(EVENT_TYPES.filter((e) => FROMS.some((f) => nextStatus(f, e, actor) !== null)));
-    expect([...by('applicant')].sort()).toEqual(['submitted', 'supplement_provided', 'withdrawn']);
+    expect([...by('applicant')].sort()).toEqual(['rated', 'submitted', 'supplement_provided', 'withdrawn']);
     expect([...by('system')].sort()).toEqual(['handed_over', 'received', 'result_recorded', 'submitted']);
   });
 });

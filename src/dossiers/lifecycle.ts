@@ -20,7 +20,7 @@ export const EVENT_TYPES = [
   'submitted', 'received', 'supplement_requested', 'supplement_provided', 'refused', 'withdrawn',
   'task_claimed', 'task_assigned', 'handed_over', 'returned_to_step', 'consultation_requested', 'consultation_answered',
   'transferred', 'processing_supplement_requested', 'approved', 'result_recorded', 'result_returned', 'apology_issued',
-  'member_result_recorded',
+  'member_result_recorded', 'rated',
 ] as const;
 export type DossierEventType = (typeof EVENT_TYPES)[number];
 
@@ -65,6 +65,9 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   member_result_recorded: { moves: IN_PROGRESS, by: OFFICERS },
   result_returned: { moves: { resolved: 'returned' }, by: ['desk_officer'] },
   apology_issued: { moves: { received: 'received', processing: 'processing', processing_supplement: 'processing_supplement' }, by: ['unit_head', 'agency_leader'] },
+  // the applicant rates the service once the dossier is finished (online as the owner, or at the
+  // desk's kiosk proven by the check value); the status does not change (src/feedback)
+  rated: { moves: { returned: 'returned', refused: 'refused' }, by: ['applicant'] },
 };
 
 export const TERMINAL: ReadonlySet<DossierStatus> = new Set(['refused', 'withdrawn', 'returned']);
