@@ -13,8 +13,10 @@ export default defineConfig({
     sourcemap: false,
     rolldownOptions: {
       output: {
-        // Libraries in one long-cached chunk; each lazy route in its own.
-        codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] },
+        // Libraries of the first load in one long-cached chunk; each lazy route in its own.
+        // '$initial': libraries only lazy pages import (recharts on the report pages) stay out
+        // of it, in the lazy pages' own chunks, so the portal's first load does not carry them.
+        codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/, tags: ['$initial'] }] },
       },
     },
   },

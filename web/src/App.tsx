@@ -33,7 +33,18 @@ const DeskRegisterPage = lazy(() => import('./workspace/DeskRegisterPage.js'));
 const InboxPage = lazy(() => import('./workspace/InboxPage.js'));
 const ProcessPage = lazy(() => import('./workspace/ProcessPage.js'));
 // ── feedback pages (lazy imports) ──
+const KioskRatingPage = lazy(() => import('./feedback/KioskRatingPage.js'));
+const ComplaintFormPage = lazy(() => import('./feedback/ComplaintFormPage.js'));
+const ComplaintStatusPage = lazy(() => import('./feedback/ComplaintStatusPage.js'));
+const PublicComplaintsPage = lazy(() => import('./feedback/PublicComplaintsPage.js'));
+const ComplaintInboxPage = lazy(() => import('./feedback/ComplaintInboxPage.js'));
+const ComplaintHandlePage = lazy(() => import('./feedback/ComplaintHandlePage.js'));
 // ── reports pages (lazy imports) ──
+const DashboardPage = lazy(() => import('./reports/DashboardPage.js'));
+const IndicatorsPage = lazy(() => import('./reports/IndicatorsPage.js'));
+const MyIndicatorsPage = lazy(() => import('./reports/MyIndicatorsPage.js'));
+const PublicStatsPage = lazy(() => import('./reports/PublicStatsPage.js'));
+const IndicatorDefinitionsPage = lazy(() => import('./reports/IndicatorDefinitionsPage.js'));
 
 const router = createBrowserRouter([
   {
@@ -67,7 +78,18 @@ const router = createBrowserRouter([
       { path: 'quan-tri/ngay-nghi', element: <CalendarPage /> },
       { path: 'quan-tri/quy-trinh', element: <WorkflowEditorPage /> },
       // ── feedback routes ──
+      { path: 'kiosk/danh-gia', element: <KioskRatingPage /> },
+      { path: 'phan-anh-kien-nghi', element: <PublicComplaintsPage /> },
+      { path: 'phan-anh-kien-nghi/gui', element: <ComplaintFormPage /> },
+      { path: 'phan-anh-kien-nghi/:code', element: <ComplaintStatusPage /> },
+      { path: 'can-bo/phan-anh', element: <ComplaintInboxPage /> },
+      { path: 'can-bo/phan-anh/:code', element: <ComplaintHandlePage /> },
       // ── reports routes ──
+      { path: 'can-bo/thong-ke', element: <DashboardPage /> },
+      { path: 'can-bo/chi-so', element: <IndicatorsPage /> },
+      { path: 'can-bo/cua-toi', element: <MyIndicatorsPage /> },
+      { path: 'cong-khai', element: <PublicStatsPage /> },
+      { path: 'quan-tri/chi-so', element: <IndicatorDefinitionsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -15,6 +15,7 @@ import { NotFoundPage } from '../portal/NotFoundPage.js';
 import { DocumentsTable, DossierFacts, FormLinks, Timeline, UploadControl, type UploadedFile } from './parts.js';
 import { ApologyNotice, ControlSlipLink, ResultSection } from './outcome.js';
 import { GroupMembersSection } from './GroupMembers.js';
+import { RatingForm } from '../feedback/RatingForm.js';
 
 export default function DossierPage() {
   const { t } = useTranslation();
@@ -76,6 +77,7 @@ function DossierView({ d }: { d: DossierDetail }) {
       <ResultSection d={d} />
       <GroupMembersSection d={d} />
       <ApologyNotice d={d} />
+      {(d.status === 'returned' || d.status === 'refused') && <RatingForm code={d.code} />}
 
       <section aria-labelledby="sec-forms" className="card section">
         <h2 id="sec-forms">{t('dossier.forms')}</h2>

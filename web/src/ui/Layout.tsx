@@ -66,6 +66,12 @@ export function Layout() {
             <li>
               <NavLink to="/tra-cuu">{t('nav.lookup')}</NavLink>
             </li>
+            <li>
+              <NavLink to="/phan-anh-kien-nghi">{t('feedback.title')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/cong-khai">{t('reports.public.nav')}</NavLink>
+            </li>
           </ul>
         </nav>
       </header>

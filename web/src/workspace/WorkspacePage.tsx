@@ -10,6 +10,9 @@ import { formatDate } from '../ui/format.js';
 import { activeGrants, isDeskOfficer, RequireAuth } from '../ui/session.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 
+/** Roles that read complaints (complaint.read): their leaders' inbox of complaints and suggestions. */
+const COMPLAINT_READERS = new Set(['unit_head', 'agency_leader', 'supervisor', 'system_admin']);
+
 export default function WorkspacePage() {
   const { t } = useTranslation();
   usePageTitle(t('workspace.title'));
@@ -55,6 +58,36 @@ function Workspace({ me }: { me: Me }) {
           <p>
             <Link to="/can-bo/xu-ly">{t('work.inboxLink')}</Link>
           </p>
+          {grants.some((g) => COMPLAINT_READERS.has(g.role)) && (
+            <p>
+              <Link to="/can-bo/phan-anh">{t('feedback.inbox.link')}</Link>
+            </p>
+          )}
+        </nav>
+      )}
+      {grants.length > 0 && (
+        <nav aria-labelledby="sec-reports" className="card section">
+          <h2 id="sec-reports">{t('reports.title')}</h2>
+          <ul className="link-list">
+            <li>
+              <Link to="/can-bo/cua-toi">{t('reports.mine.title')}</Link>
+            </li>
+            {grants.some((g) => ['unit_head', 'agency_leader', 'supervisor', 'system_admin'].includes(g.role)) && (
+              <>
+                <li>
+                  <Link to="/can-bo/thong-ke">{t('reports.dashboard.title')}</Link>
+                </li>
+                <li>
+                  <Link to="/can-bo/chi-so">{t('reports.indicators.title')}</Link>
+                </li>
+              </>
+            )}
+            {grants.some((g) => g.role === 'system_admin') && (
+              <li>
+                <Link to="/quan-tri/chi-so">{t('reports.definitions.title')}</Link>
+              </li>
+            )}
+          </ul>
         </nav>
       )}
       {isDeskOfficer(me) && <DeskInbox />}
