@@ -15,10 +15,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow, sql } from 'kysely';
-import pg from 'pg';
 import { CalendarService } from '../src/calendar/schedules-store.js';
 import type { WorkingCalendar } from '../src/calendar/working-time.js';
-import { type Db, type Engine, openDatabase } from '../src/db/connect.js';
+import type { Db, Engine } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { dossierDetail, findDossierRow } from '../src/dossiers/queries.js';
 import { seedDemoAccounts } from '../src/identity/demo-accounts.js';
@@ -28,6 +27,7 @@ import { vnDate } from '../src/lib/dates.js';
 import { packageRoot } from '../src/lib/package-root.js';
 import { importCatalogFile, seedCatalogPath } from '../src/system.js';
 import { type InboxFilter, inbox, workView } from '../src/workflow/queries.js';
+import { fmtMs, freshBenchDb, gb, measure as measureCall, type Stat, thousands } from './bench-db.js';
 import { type GenerateReport, generateDossiers } from './generate-dossiers.js';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 1_000_000);
@@ -35,7 +35,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 300);
 const WARMUP = 30;
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim() as Engine);
 const KEEP = process.env.BENCH_KEEP === '1';
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_SCHEMA = 'bench_inbox';
 const SQLITE_DIR = process.env.BENCH_DIR ?? path.join(os.tmpdir(), 'motcua-bench-inbox');
 const TARGET_MS = 30;
@@ -55,72 +54,11 @@ const CASES: { label: string; short: string; who: 'specialist' | 'head'; filter:
   { label: 'inbox, view unit: same unit head (every open task of the district and its wards)', short: 'unit view, unit head', who: 'head', filter: { view: 'unit' } },
 ];
 const VARIANT_ORDER = ['after ANALYZE', 'after VACUUM'];
-const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
-const gb = (bytes: number) => `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
-const thousands = (n: number) => n.toLocaleString('en-US');
+const fmt = fmtMs;
 
 // ---------- databases ----------
 
-interface BenchDb {
-  engine: Engine;
-  db: Db;
-  reopen(): Promise<Db>;
-  size(): Promise<number>;
-  dispose(): Promise<void>;
-}
-
-async function freshBenchDb(engine: Engine): Promise<BenchDb & { target: Parameters<typeof generateDossiers>[1] }> {
-  if (engine === 'sqlite') {
-    fs.rmSync(SQLITE_DIR, { recursive: true, force: true });
-    fs.mkdirSync(SQLITE_DIR, { recursive: true });
-    const file = path.join(SQLITE_DIR, 'motcua.sqlite');
-    const b = {
-      engine,
-      db: openDatabase({ sqliteFile: file }),
-      target: { engine: 'sqlite' as const, file },
-      async reopen() {
-        await b.db.destroy();
-        b.db = openDatabase({ sqliteFile: file });
-        return b.db;
-      },
-      size: async () => ['', '-wal'].reduce((s, x) => s + (fs.existsSync(file + x) ? fs.statSync(file + x).size : 0), 0),
-      async dispose() {
-        await b.db.destroy();
-        if (!KEEP) fs.rmSync(SQLITE_DIR, { recursive: true, force: true });
-      },
-    };
-    return b;
-  }
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`drop schema if exists ${PG_SCHEMA} cascade`);
-  await admin.query(`create schema ${PG_SCHEMA}`);
-  await admin.end();
-  const open = () => openDatabase({ databaseUrl: PG_URL, pgSchema: PG_SCHEMA, poolSize: 10 });
-  const b = {
-    engine,
-    db: open(),
-    target: { engine: 'postgres' as const, url: PG_URL, schema: PG_SCHEMA },
-    async reopen() {
-      await b.db.destroy();
-      b.db = open();
-      return b.db;
-    },
-    size: async () =>
-      Number(
-        (await sql<{ n: string }>`select sum(pg_total_relation_size(c.oid)) as n from pg_class c join pg_namespace s on s.oid = c.relnamespace where s.nspname = ${PG_SCHEMA} and c.relkind in ('r', 'm')`.execute(b.db)).rows[0]?.n ?? 0,
-      ),
-    async dispose() {
-      await b.db.destroy();
-      if (KEEP) return;
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema ${PG_SCHEMA} cascade`);
-      await c.end();
-    },
-  };
-  return b;
-}
+const freshDb = (engine: Engine) => freshBenchDb(engine, { sqliteDir: SQLITE_DIR, pgSchema: PG_SCHEMA, keep: KEEP });
 
 // ---------- the app's view of an officer ----------
 
@@ -133,32 +71,7 @@ async function actorOf(db: Db, email: string, now: Date): Promise<Actor> {
 
 // ---------- measuring ----------
 
-interface Stat {
-  p50: number;
-  p95: number;
-  p99: number;
-  runs: number;
-}
-
-function stats(ms: number[]): Stat {
-  const s = [...ms].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
-  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), runs: s.length };
-}
-
-/** WARMUP runs then RUNS measured runs, one at a time; a query slower than MAX_SECONDS in all gets fewer runs (shown). */
-async function measure(run: (i: number) => Promise<unknown>): Promise<Stat> {
-  const warmUntil = performance.now() + 5_000;
-  for (let i = 0; i < WARMUP && performance.now() < warmUntil; i++) await run(i);
-  const until = performance.now() + MAX_SECONDS * 1000;
-  const times: number[] = [];
-  for (let i = 0; i < RUNS && (i < 10 || performance.now() < until); i++) {
-    const t = performance.now();
-    await run(WARMUP + i);
-    times.push(performance.now() - t);
-  }
-  return stats(times);
-}
+const measure = (run: (i: number) => Promise<unknown>): Promise<Stat> => measureCall(run, { warmup: WARMUP, runs: RUNS, maxSeconds: MAX_SECONDS });
 
 /** Records the SQL a call sends, to show its plan. */
 class Capture implements KyselyPlugin {
@@ -206,7 +119,7 @@ type InboxFn = typeof inbox;
 
 async function runEngine(engine: Engine, now: Date): Promise<EngineResult> {
   log(`${engine}: fresh database`);
-  const b = await freshBenchDb(engine);
+  const b = await freshDb(engine);
   await migrateToLatest(b.db);
   await importCatalogFile(b.db, seedCatalogPath(), now);
   await seedDemoAccounts(b.db, now);
