@@ -15,7 +15,7 @@ import { CalendarService } from '../src/calendar/schedules-store.js';
 import { importCatalog } from '../src/catalog/import-catalog.js';
 import { verifyChains } from '../src/dossiers/event-log.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../src/identity/demo-accounts.js';
-import { TestClient } from './support/client.js';
+import { TestClient, type WorkTask } from './support/client.js';
 import { testConfig } from './support/config.js';
 import { ENGINES, freshDatabase, type TestDb } from './support/db.js';
 import { procedure, smallCatalog } from './support/fixtures.js';
@@ -43,14 +43,6 @@ const ACCOUNTS = {
   ngoquyen: 'truongphong.ngoquyen',
 } as const;
 type Who = keyof typeof ACCOUNTS;
-
-interface Task {
-  id: number;
-  kind: string;
-  step: string;
-  status: string;
-  dueAt: string | null;
-}
 
 /** A multipart body with the complaint's JSON part and files, as the complaint form sends it. */
 function complaintMultipart(complaint: unknown, files: { content: Buffer; name: string; field?: string }[]): { body: Buffer; headers: Record<string, string> } {
@@ -107,7 +99,7 @@ describe.each(ENGINES)('feedback on %s', (engine) => {
     return d;
   }
   const openTask = async (who: Who, code: string) => {
-    const v = (await c[who].get(`/api/work/dossiers/${code}`)).json() as { tasks: Task[] };
+    const v = (await c[who].get(`/api/work/dossiers/${code}`)).json() as { tasks: WorkTask[] };
     return v.tasks.find((x) => x.status === 'open' && x.kind === 'step')!;
   };
   const act = async (who: Who, code: string, body: Record<string, unknown>) => {

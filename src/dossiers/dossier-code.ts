@@ -3,6 +3,7 @@
 // transaction that creates the dossier, so a rolled-back submission leaves no gap.
 import { randomInt } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { nextDailyNumber } from '../db/daily-counters.js';
 import type { Database } from '../db/types.js';
 import { vnDate } from '../lib/dates.js';
 
@@ -12,11 +13,7 @@ export function formatDossierCode(agencyCode: string, day: string, n: number): s
 
 export async function nextDossierCode(tx: Transaction<Database>, agency: { id: number; code: string }, at: Date): Promise<string> {
   const day = vnDate(at);
-  const row = await sql<{ last: number }>`
-    insert into dossier_code_counters (agency_id, day, last) values (${agency.id}, ${day}, 1)
-    on conflict (agency_id, day) do update set last = dossier_code_counters.last + 1
-    returning last`.execute(tx);
-  return formatDossierCode(agency.code, day, Number(row.rows[0]!.last));
+  return formatDossierCode(agency.code, day, await nextDailyNumber(tx, 'dossier_code_counters', agency.id, day));
 }
 
 export async function nextRegisterNumber(tx: Transaction<Database>, agencyId: number, year: number): Promise<number> {

@@ -3,7 +3,8 @@
 // rolled-back filing leaves no gap). The access key lets the complainant follow it without an
 // account; only its hash is stored.
 import { createHash, randomInt } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { nextDailyNumber } from '../db/daily-counters.js';
 import type { Database } from '../db/types.js';
 import { vnDate } from '../lib/dates.js';
 
@@ -15,11 +16,7 @@ export function formatComplaintCode(agencyCode: string, day: string, n: number):
 
 export async function nextComplaintCode(tx: Transaction<Database>, agency: { id: number; code: string }, at: Date): Promise<string> {
   const day = vnDate(at);
-  const row = await sql<{ last: number }>`
-    insert into complaint_code_counters (agency_id, day, last) values (${agency.id}, ${day}, 1)
-    on conflict (agency_id, day) do update set last = complaint_code_counters.last + 1
-    returning last`.execute(tx);
-  return formatComplaintCode(agency.code, day, Number(row.rows[0]!.last));
+  return formatComplaintCode(agency.code, day, await nextDailyNumber(tx, 'complaint_code_counters', agency.id, day));
 }
 
 // No 0/O, 1/I/L: the key may be copied by hand from the confirmation.

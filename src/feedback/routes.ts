@@ -18,7 +18,7 @@ import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, type StagedAttachment, stageAtta
 import { COMPLAINT_STATUSES } from './complaint-rules.js';
 import { CRITERIA } from './criteria.js';
 import {
-  ComplainantView, ComplaintActionInput, ComplaintCodeParams, ComplaintInput, ComplaintRatingInput, CriteriaResponse, FiledComplaint, KeyQuery, KioskDossier, KioskRatingInput,
+  CheckValue, ComplainantView, ComplaintActionInput, ComplaintCodeParams, ComplaintInput, ComplaintRatingInput, CriteriaResponse, FiledComplaint, KeyQuery, KioskDossier, KioskRatingInput,
   PublicComplaint, PublicComplaintList, Rating, RatingInput, RatingState, WorkComplaintDetail, WorkComplaintList,
 } from './schemas.js';
 import {
@@ -94,7 +94,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox<FeedbackDeps> = async (ap
     return reply.status(201).send(rating);
   });
 
-  app.get('/api/kiosk/dossiers/:code', { config: KIOSK_LOOKUP_LIMIT, schema: { tags, summary: 'The kiosk at the desk: a dossier by its code and the check value on the receipt (no personal data), and whether it can be rated', params: CodeParams, querystring: Type.Object({ check: Type.String({ pattern: '^[2-9A-Za-z]{6}$' }) }), response: { 200: KioskDossier, ...limited } } }, async (req, reply) => {
+  app.get('/api/kiosk/dossiers/:code', { config: KIOSK_LOOKUP_LIMIT, schema: { tags, summary: 'The kiosk at the desk: a dossier by its code and the check value on the receipt (no personal data), and whether it can be rated', params: CodeParams, querystring: Type.Object({ check: CheckValue }), response: { 200: KioskDossier, ...limited } } }, async (req, reply) => {
     const d = await kioskDossier(db, req.params.code, req.query.check);
     reply.header('cache-control', 'no-store');
     return kioskView(d, await findRating(db, d.id));

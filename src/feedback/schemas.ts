@@ -1,5 +1,6 @@
 // TypeBox schemas of the feedback module's requests and responses.
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
+import { DossierCode } from '../dossiers/schemas.js';
 import { COMPLAINT_CODE_PATTERN } from './complaint-code.js';
 import { COMPLAINT_CATEGORIES, COMPLAINT_KINDS, COMPLAINT_STATUSES, COMPLAINT_SUBJECTS } from './complaint-rules.js';
 
@@ -19,7 +20,7 @@ const Comment = Type.String({ maxLength: 1000 });
 
 export const RatingInput = Type.Object({ answers: Answers, comment: Type.Optional(Comment) }, { additionalProperties: false });
 export type RatingInput = Static<typeof RatingInput>;
-export const KioskRatingInput = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{3,40}-[0-9]{6}-[0-9]{4,6}$' }), check: CheckValue, answers: Answers, comment: Type.Optional(Comment) }, { additionalProperties: false });
+export const KioskRatingInput = Type.Object({ code: DossierCode, check: CheckValue, answers: Answers, comment: Type.Optional(Comment) }, { additionalProperties: false });
 
 export const Rating = Type.Object({
   channel: Type.Enum(['online', 'kiosk']),
@@ -39,7 +40,7 @@ export const ComplaintInput = Type.Object(
     subject: Type.Enum(COMPLAINT_SUBJECTS),
     category: Type.Enum(COMPLAINT_CATEGORIES),
     procedureCode: Type.Optional(Type.String({ pattern: '^[0-9A-Z.-]{3,40}$' })),
-    dossierCode: Type.Optional(Type.String({ pattern: '^[A-Z0-9.]{3,40}-[0-9]{6}-[0-9]{4,6}$' })),
+    dossierCode: Type.Optional(DossierCode),
     dossierCheck: Type.Optional(CheckValue),
     agencyCode: Type.Optional(AgencyCode),
     officerName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
@@ -60,6 +61,14 @@ export const ComplaintInput = Type.Object(
 export type ComplaintInput = Static<typeof ComplaintInput>;
 
 const AgencyRef = Type.Object({ code: Type.String(), name: Type.String() });
+const ProcedureRef = Nullable(Type.Object({ code: Type.String(), name: Type.String() }));
+
+/** What every view of a complaint (the complainant's, the public's, the officers') opens with. */
+const complaintHeading = { code: Type.String(), kind: Type.String(), subject: Type.String(), category: Type.String(), title: Type.String() };
+/** When it was filed and the law's two deadlines: to accept it, to answer it. */
+const complaintDeadlines = { filedAt: Type.String(), acceptDueAt: Type.String(), answerDueAt: Type.String() };
+
+const pageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 
 export const FiledComplaint = Type.Object({ code: Type.String(), accessKey: Type.String(), agency: AgencyRef, acceptDueAt: Type.String(), answerDueAt: Type.String() });
 
@@ -69,16 +78,10 @@ const ComplaintRating = Type.Object({ satisfied: Type.Boolean(), comment: Nullab
 const AttachmentRef = Type.Object({ id: Type.Integer(), filename: Type.String(), mediaType: Type.String(), size: Type.Integer() });
 
 export const ComplainantView = Type.Object({
-  code: Type.String(),
-  kind: Type.String(),
-  subject: Type.String(),
-  category: Type.String(),
-  title: Type.String(),
+  ...complaintHeading,
   body: Type.String(),
   status: Type.Enum(COMPLAINT_STATUSES),
-  filedAt: Type.String(),
-  acceptDueAt: Type.String(),
-  answerDueAt: Type.String(),
+  ...complaintDeadlines,
   agency: AgencyRef,
   history: Type.Array(HistoryItem),
   answer: Type.Optional(Answer),
@@ -90,48 +93,32 @@ export const ComplainantView = Type.Object({
 export const ComplaintRatingInput = Type.Object({ satisfied: Type.Boolean(), comment: Type.Optional(Comment) }, { additionalProperties: false });
 
 export const PublicComplaint = Type.Object({
-  code: Type.String(),
-  kind: Type.String(),
-  subject: Type.String(),
-  category: Type.String(),
-  title: Type.String(),
+  ...complaintHeading,
   body: Type.String(),
-  procedure: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  procedure: ProcedureRef,
   agency: AgencyRef,
   filedAt: Type.String(),
   answer: Answer,
 });
-export const PublicComplaintList = Type.Object({ items: Type.Array(PublicComplaint), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+export const PublicComplaintList = pageOf(PublicComplaint);
 
 export const WorkComplaintItem = Type.Object({
-  code: Type.String(),
-  kind: Type.String(),
-  subject: Type.String(),
-  category: Type.String(),
-  title: Type.String(),
+  ...complaintHeading,
   status: Type.String(),
-  filedAt: Type.String(),
-  acceptDueAt: Type.String(),
-  answerDueAt: Type.String(),
+  ...complaintDeadlines,
   late: Type.Boolean(),
   agency: AgencyRef,
 });
-export const WorkComplaintList = Type.Object({ items: Type.Array(WorkComplaintItem), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+export const WorkComplaintList = pageOf(WorkComplaintItem);
 
 export const WorkComplaintDetail = Type.Object({
-  code: Type.String(),
-  kind: Type.String(),
-  subject: Type.String(),
-  category: Type.String(),
-  title: Type.String(),
+  ...complaintHeading,
   body: Type.String(),
   status: Type.String(),
-  filedAt: Type.String(),
-  acceptDueAt: Type.String(),
-  answerDueAt: Type.String(),
+  ...complaintDeadlines,
   late: Type.Boolean(),
   agency: AgencyRef,
-  procedure: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  procedure: ProcedureRef,
   dossierCode: Nullable(Type.String()),
   officerName: Nullable(Type.String()),
   complainant: Type.Object({ name: Type.String(), email: Nullable(Type.String()), phone: Nullable(Type.String()) }),

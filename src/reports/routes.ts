@@ -60,6 +60,20 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     return { scope, range, now, data: await dashboard(db, await deps.calendar.current(), scope, range, now) };
   };
 
+  /** What the indicators and their drill-down are computed over: the agency subtree, the period and, when asked for, one procedure. */
+  const indicatorScope = async (req: { query: RangeQuery & { procedure?: string | undefined } }) => {
+    const actor = requirePermission(req as Parameters<typeof requirePermission>[0], 'report.read');
+    const range = resolveRange(req.query, clock.now());
+    const scope = await actorScope(db, actor, req.query.agency);
+    let procedureIds: number[] | undefined;
+    if (req.query.procedure) {
+      const id = await procedureIdByCode(db, req.query.procedure);
+      if (id === undefined) throw new NotFound(`procedure ${req.query.procedure} not found`);
+      procedureIds = [id];
+    }
+    return { scope, range, procedureIds };
+  };
+
   app.get('/api/reports/dashboard', { schema: { tags, summary: 'The leader dashboard for the agency subtree in scope: received, in progress, resolved, late, on-time rate, online share, time per procedure, backlog per unit, trend, late dossiers with the step and officer holding them', querystring: RangeQuery, response: { 200: DashboardResponse, ...err } } }, async (req, reply) => {
     reply.header('cache-control', 'private, no-store');
     return (await dashboardFor(req)).data;
@@ -90,29 +104,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
   });
 
   app.get('/api/reports/indicators', { schema: { tags, summary: 'Circular 01/2018 (c01) or Decision 766 (d766) indicators for the scope and period, each with its formula, numerator, denominator, score and the measure to drill into; inputs motcua does not record yet are null ("no data")', querystring: IndicatorsQuery, response: { 200: IndicatorsResponse, ...err } } }, async (req, reply) => {
-    const actor = requirePermission(req, 'report.read');
-    const range = resolveRange(req.query, clock.now());
-    const scope = await actorScope(db, actor, req.query.agency);
-    let procedureIds: number[] | undefined;
-    if (req.query.procedure) {
-      const id = await procedureIdByCode(db, req.query.procedure);
-      if (id === undefined) throw new NotFound(`procedure ${req.query.procedure} not found`);
-      procedureIds = [id];
-    }
+    const { scope, range, procedureIds } = await indicatorScope(req);
     reply.header('cache-control', 'private, no-store');
     return indicators(db, (req.query.framework ?? 'd766') as Framework, scope, range, procedureIds);
   });
 
   app.get('/api/reports/drill', { schema: { tags, summary: 'The dossiers that make a number (a measure of the dashboard or an indicator), 50 a page', querystring: DrillQuery, response: { 200: DrillResponse, ...err } } }, async (req, reply) => {
-    const actor = requirePermission(req, 'report.read');
-    const range = resolveRange(req.query, clock.now());
-    const scope = await actorScope(db, actor, req.query.agency);
-    let procedureIds: number[] | undefined;
-    if (req.query.procedure) {
-      const id = await procedureIdByCode(db, req.query.procedure);
-      if (id === undefined) throw new NotFound(`procedure ${req.query.procedure} not found`);
-      procedureIds = [id];
-    }
+    const { scope, range, procedureIds } = await indicatorScope(req);
     const page = req.query.page ?? 1;
     const r = await drillDossiers(db, scope.set, range.from, range.to, req.query.measure, page, PAGE_SIZE, procedureIds);
     reply.header('cache-control', 'private, no-store');

@@ -9,8 +9,8 @@
 // scroll at 360 px. Ratings of dossiers are in kiosk.e2e.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
-import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF } from '../support/journeys.js';
+import { checkPage, expectNoSeriousAxeViolations } from '../support/browser.js';
+import { browserJourney, openFromWorkspace, PDF } from '../support/journeys.js';
 
 // ~65 s on an idle 2-core machine; the margin is for a loaded one
 const TIMEOUT = 180_000;
@@ -21,14 +21,11 @@ const SCRIPT_BODY = 'Cán bộ hẹn ba lần. <script>window.__pwned = 1</scrip
 const journey = browserJourney({ timeout: TIMEOUT });
 const { errors } = journey;
 
-/** Axe, then no horizontal scroll at 360 px, and back to the page's width. */
-async function checkPage(page: Page, label: string): Promise<void> {
-  await settled(page);
-  await expectNoSeriousAxeViolations(page, label);
-  const size = page.viewportSize();
-  if (size && size.width !== 360) await page.setViewportSize({ width: 360, height: 740 });
-  await expectNoHorizontalScroll(page, `${label} at 360 px`);
-  if (size && size.width !== 360) await page.setViewportSize(size);
+/** An officer logs in through the form and opens the complaints inbox from the workspace. */
+async function openComplaintInbox(who: string): Promise<Page> {
+  const page = await journey.open();
+  await openFromWorkspace(journey, page, who, 'Phản ánh, kiến nghị cần giải quyết');
+  return page;
 }
 
 describe('complaints and suggestions (browser)', () => {
@@ -102,22 +99,14 @@ describe('complaints and suggestions (browser)', () => {
     const aboutCode = ((await about.json()) as { code: string }).code;
 
     // The unit head sees the first one, not the one about him, not even by its address.
-    const head = await journey.open();
-    await logInThroughForm(head, url, email('truongphong.hongbang'), PASSWORD);
-    await head.waitForURL(/\/can-bo$/);
-    await head.getByRole('link', { name: 'Phản ánh, kiến nghị cần giải quyết' }).click();
-    await head.getByRole('heading', { level: 1, name: 'Phản ánh, kiến nghị cần giải quyết' }).waitFor();
+    const head = await openComplaintInbox('truongphong.hongbang');
     await head.getByRole('link', { name: code }).waitFor();
     await expect(head.getByRole('link', { name: aboutCode }).count()).resolves.toBe(0);
     await head.goto(`${url}/can-bo/phan-anh/${aboutCode}`);
     await head.getByRole('heading', { level: 1, name: 'Không tìm thấy trang' }).waitFor();
 
     // The leader finds both from the workspace; opens the first.
-    const leader = await journey.open();
-    await logInThroughForm(leader, url, email('lanhdao.hongbang'), PASSWORD);
-    await leader.waitForURL(/\/can-bo$/);
-    await leader.getByRole('link', { name: 'Phản ánh, kiến nghị cần giải quyết' }).click();
-    await leader.getByRole('heading', { level: 1, name: 'Phản ánh, kiến nghị cần giải quyết' }).waitFor();
+    const leader = await openComplaintInbox('lanhdao.hongbang');
     await leader.getByRole('link', { name: aboutCode }).waitFor();
     const row = leader.locator('tr', { has: leader.getByRole('link', { name: code }) });
     await row.waitFor();

@@ -7,8 +7,8 @@
 // under test run in the browser.) Complaints are in feedback.e2e.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
-import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF } from '../support/journeys.js';
+import { checkPage, expectNoSeriousAxeViolations, logInThroughForm } from '../support/browser.js';
+import { apiLogin, birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, PDF } from '../support/journeys.js';
 
 // ~30 s per test on an idle 2-core machine; the margin is for a loaded one
 const TIMEOUT = 180_000;
@@ -18,29 +18,6 @@ const WARD = '000.01.21.H31'; // a ward of quận Hồng Bàng
 const journey = browserJourney({ timeout: TIMEOUT });
 const { errors } = journey;
 
-interface Prop {
-  type?: string;
-  format?: string;
-  enum?: string[];
-  default?: string;
-}
-
-function valueFor(key: string, p: Prop): string | number {
-  if (p.enum) return p.enum[0]!;
-  if (p.format === 'date') return '2026-11-20';
-  if (/Cccd$/.test(key)) return '031090001234';
-  if (p.type === 'integer' || p.type === 'number') return 1;
-  if (/HoTen$/.test(key)) return key.startsWith('tre') ? 'Nguyễn Minh Khang' : key.startsWith('me') ? 'Trần Thị Mai' : 'Nguyễn Văn An';
-  return p.default ?? 'Hải Phòng';
-}
-
-/** Logs in through the API in this page's context; returns the CSRF token. */
-async function apiLogin(page: Page, who: string): Promise<string> {
-  const res = await page.request.post(`${journey.server.url}/api/auth/login`, { data: { email: email(who), password: PASSWORD } });
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { csrfToken: string }).csrfToken;
-}
-
 interface Actor {
   page: Page;
   csrf: string;
@@ -48,7 +25,7 @@ interface Actor {
 
 async function actor(who: string): Promise<Actor> {
   const page = await journey.open();
-  return { page, csrf: await apiLogin(page, who) };
+  return { page, csrf: await apiLogin(journey, page, who) };
 }
 
 async function upload(a: Actor): Promise<string> {
@@ -61,11 +38,11 @@ async function upload(a: Actor): Promise<string> {
 async function submitDossier(citizen: Actor, key: string): Promise<{ code: string; check: string }> {
   const url = journey.server.url;
   const proc = (await (await citizen.page.request.get(`${url}/api/procedures/${PROCEDURE}`)).json()) as {
-    formSchema: { required: string[]; properties: Record<string, Prop> };
+    formSchema: { required: string[]; properties: Record<string, FormProp> };
     documents: { code: string; mandatory: boolean }[];
   };
   const form: Record<string, unknown> = {};
-  for (const k of proc.formSchema.required) form[k] = valueFor(k, proc.formSchema.properties[k]!);
+  for (const k of proc.formSchema.required) form[k] = birthFormValue(k, proc.formSchema.properties[k]!);
   const documents: { requirement: string; upload: string }[] = [];
   for (const d of proc.documents.filter((x) => x.mandatory)) documents.push({ requirement: d.code, upload: await upload(citizen) });
   const sub = await citizen.page.request.post(`${url}/api/dossiers`, {
@@ -98,16 +75,6 @@ async function act(a: Actor, code: string, action: string, extra: Record<string,
 async function receive(desk: Actor, code: string, decision: Record<string, unknown> = { outcome: 'receive' }): Promise<void> {
   const res = await desk.page.request.post(`${journey.server.url}/api/desk/dossiers/${code}/decision`, { headers: { 'x-csrf-token': desk.csrf }, data: decision });
   expect(res.status(), await res.text()).toBe(200);
-}
-
-/** Axe, then no horizontal scroll at 360 px, and back to the page's width. */
-async function checkPage(page: Page, label: string): Promise<void> {
-  await settled(page);
-  await expectNoSeriousAxeViolations(page, label);
-  const size = page.viewportSize();
-  if (size && size.width !== 360) await page.setViewportSize({ width: 360, height: 740 });
-  await expectNoHorizontalScroll(page, `${label} at 360 px`);
-  if (size && size.width !== 360) await page.setViewportSize(size);
 }
 
 describe('rating dossiers online and at the kiosk (browser)', () => {

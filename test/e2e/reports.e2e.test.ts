@@ -9,11 +9,11 @@
 // the public page and downloads its CSV; the system administrator is told by the server why a
 // definition does not add up, next to the field, and saves it once put right. axe on every
 // page; no horizontal scroll at 360 px.
-import { AxeBuilder } from '@axe-core/playwright';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
-import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF } from '../support/journeys.js';
+import { checkPage, logInThroughForm, settled } from '../support/browser.js';
+import { birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, openFromWorkspace, PDF } from '../support/journeys.js';
+import type { WorkTask } from '../support/client.js';
 import { apiLoginKeepingCookie, MovableClock } from '../support/sim-clock.js';
 
 const TIMEOUT = 120_000;
@@ -26,29 +26,6 @@ const SPECIALIST_NAME = 'Vũ Đức Long'; // chuyenvien.hongbang
 const clock = new MovableClock(MONDAY_9H_VN);
 const journey = browserJourney({ timeout: TIMEOUT, clock, keepCookies: true });
 const { errors } = journey;
-
-interface Prop {
-  type?: string;
-  format?: string;
-  enum?: string[];
-  default?: string;
-}
-interface Task {
-  id: number;
-  kind: string;
-  step: string;
-  status: string;
-  dueAt: string | null;
-}
-
-function valueFor(key: string, p: Prop): string | number {
-  if (p.enum) return p.enum[0]!;
-  if (p.format === 'date') return '2026-02-20';
-  if (/Cccd$/.test(key)) return '031090001234';
-  if (p.type === 'integer' || p.type === 'number') return 1;
-  if (/HoTen$/.test(key)) return key.startsWith('tre') ? 'Nguyễn Minh Khang' : key.startsWith('me') ? 'Trần Thị Mai' : 'Nguyễn Văn An';
-  return p.default ?? 'Hải Phòng';
-}
 
 /** What the tests share: the dossiers' codes. */
 const codes = { returned: '', late: '', refused: '' };
@@ -66,31 +43,11 @@ async function post(actor: { page: Page; csrf: string }, path: string, data: unk
   return res.json();
 }
 
-async function openStep(actor: { page: Page }, code: string): Promise<Task> {
-  const view = (await (await actor.page.request.get(`${journey.server.url}/api/work/dossiers/${code}`)).json()) as { tasks: Task[] };
+async function openStep(actor: { page: Page }, code: string): Promise<WorkTask> {
+  const view = (await (await actor.page.request.get(`${journey.server.url}/api/work/dossiers/${code}`)).json()) as { tasks: WorkTask[] };
   const task = view.tasks.find((x) => x.status === 'open' && x.kind === 'step');
   expect(task, `an open step of ${code}`).toBeDefined();
   return task!;
-}
-
-/**
- * axe (serious or critical violations fail) and no horizontal scroll at 360 px. `part`: a state of a
- * page already checked whole (a drill-down list, the other tab), checked by axe on that part only —
- * axe takes seconds per page.
- */
-async function checkPage(page: Page, label: string, part?: string): Promise<void> {
-  await settled(page);
-  if (part) {
-    const results = await new AxeBuilder({ page }).include(part).analyze();
-    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-    expect(bad, `axe serious/critical violations on ${label}`).toEqual([]);
-  } else {
-    await expectNoSeriousAxeViolations(page, label);
-  }
-  const size = page.viewportSize()!;
-  await page.setViewportSize({ width: 360, height: 740 });
-  await expectNoHorizontalScroll(page, `${label} at 360 px`);
-  await page.setViewportSize(size);
 }
 
 describe('service quality pages (browser, simulated clock)', () => {
@@ -100,11 +57,11 @@ describe('service quality pages (browser, simulated clock)', () => {
     const specialist = await apiActor('chuyenvien.hongbang');
     const leader = await apiActor('lanhdao.hongbang');
     const proc = (await (await citizen.page.request.get(`${journey.server.url}/api/procedures/${PROCEDURE}`)).json()) as {
-      formSchema: { required: string[]; properties: Record<string, Prop> };
+      formSchema: { required: string[]; properties: Record<string, FormProp> };
       documents: { code: string; mandatory: boolean }[];
     };
     const form: Record<string, unknown> = {};
-    for (const key of proc.formSchema.required) form[key] = valueFor(key, proc.formSchema.properties[key]!);
+    for (const key of proc.formSchema.required) form[key] = birthFormValue(key, proc.formSchema.properties[key]!, '2026-02-20');
     async function upload(actor: { page: Page; csrf: string }): Promise<string> {
       const up = await actor.page.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': actor.csrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
       expect(up.status(), await up.text()).toBe(201);
@@ -150,10 +107,7 @@ describe('service quality pages (browser, simulated clock)', () => {
 
   it('shows the leader who is late and why, and the dossiers behind a number', { timeout: TIMEOUT }, async () => {
     const page = await journey.open();
-    await logInThroughForm(page, journey.server.url, email('lanhdao.hongbang'), PASSWORD);
-    await page.waitForURL(/\/can-bo$/);
-    await page.getByRole('link', { name: 'Bảng thống kê của lãnh đạo' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Bảng thống kê của lãnh đạo' }).waitFor();
+    await openFromWorkspace(journey, page, 'lanhdao.hongbang', 'Bảng thống kê của lãnh đạo');
     await page.getByRole('heading', { level: 2, name: 'Tổng hợp' }).waitFor();
 
     // The late dossier, with its step and the officer holding it, linked to its processing page.
@@ -262,10 +216,7 @@ describe('service quality pages (browser, simulated clock)', () => {
 
   it("shows the server's validation of an indicator definition next to the field", { timeout: TIMEOUT }, async () => {
     const page = await journey.open();
-    await logInThroughForm(page, journey.server.url, email('quantri.hethong'), PASSWORD);
-    await page.waitForURL(/\/can-bo$/);
-    await page.getByRole('link', { name: 'Định nghĩa chỉ số' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Định nghĩa chỉ số' }).waitFor();
+    await openFromWorkspace(journey, page, 'quantri.hethong', 'Định nghĩa chỉ số');
     const weight = page.getByLabel('Trọng số của nhóm (điểm)').first();
     await weight.fill('20');
     await page.getByRole('button', { name: 'Lưu định nghĩa', exact: true }).click();

@@ -6,9 +6,8 @@
 // returns it online, and the citizen sees "Đã trả kết quả", the result and the control slip.
 // axe on the inbox and the processing page; no horizontal scroll at 360 px on both.
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
-import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF, openFromUnitInbox, act } from '../support/journeys.js';
+import { apiLogin, birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, PDF, openFromUnitInbox, act } from '../support/journeys.js';
 
 const TIMEOUT = 240_000;
 const PROCEDURE = '1.001193';
@@ -17,40 +16,17 @@ const WARD = '000.01.21.H31'; // phường Hạ Lý, quận Hồng Bàng
 const journey = browserJourney({ timeout: TIMEOUT });
 const { errors } = journey;
 
-/** Logs in through the API in this page's context; returns the CSRF token. */
-async function apiLogin(page: Page, who: string): Promise<string> {
-  const res = await page.request.post(`${journey.server.url}/api/auth/login`, { data: { email: email(who), password: PASSWORD } });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { csrfToken: string }).csrfToken;
-}
-
-interface Prop {
-  type?: string;
-  format?: string;
-  enum?: string[];
-  default?: string;
-}
-
-function valueFor(key: string, p: Prop): string | number {
-  if (p.enum) return p.enum[0]!;
-  if (p.format === 'date') return '2026-11-20';
-  if (/Cccd$/.test(key)) return '031090001234';
-  if (p.type === 'integer' || p.type === 'number') return 1;
-  if (/HoTen$/.test(key)) return key.startsWith('tre') ? 'Nguyễn Minh Khang' : key.startsWith('me') ? 'Trần Thị Mai' : 'Nguyễn Văn An';
-  return p.default ?? 'Hải Phòng';
-}
-
 describe('processing a dossier across agencies (browser)', () => {
   it('goes from receipt through consultation, decision and result back to the citizen', { timeout: TIMEOUT }, async () => {
     // The citizen submits online (through the API to save time); the desk receives it.
     const citizen = await journey.open({ width: 360, height: 740 });
-    const citizenCsrf = await apiLogin(citizen, 'an.nguyen');
+    const citizenCsrf = await apiLogin(journey, citizen, 'an.nguyen');
     const proc = (await (await citizen.request.get(`${journey.server.url}/api/procedures/${PROCEDURE}`)).json()) as {
-      formSchema: { required: string[]; properties: Record<string, Prop> };
+      formSchema: { required: string[]; properties: Record<string, FormProp> };
       documents: { code: string; mandatory: boolean }[];
     };
     const form: Record<string, unknown> = {};
-    for (const key of proc.formSchema.required) form[key] = valueFor(key, proc.formSchema.properties[key]!);
+    for (const key of proc.formSchema.required) form[key] = birthFormValue(key, proc.formSchema.properties[key]!);
     const documents: { requirement: string; upload: string }[] = [];
     for (const d of proc.documents.filter((x) => x.mandatory)) {
       const up = await citizen.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': citizenCsrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
@@ -64,7 +40,7 @@ describe('processing a dossier across agencies (browser)', () => {
     expect(sub.status(), await sub.text()).toBe(201);
     const { code } = (await sub.json()) as { code: string };
     const desk = await journey.open();
-    const deskCsrf = await apiLogin(desk, 'tiepnhan.hongbang');
+    const deskCsrf = await apiLogin(journey, desk, 'tiepnhan.hongbang');
     const rec = await desk.request.post(`${journey.server.url}/api/desk/dossiers/${code}/decision`, { headers: { 'x-csrf-token': deskCsrf }, data: { outcome: 'receive' } });
     expect(rec.status(), await rec.text()).toBe(200);
 

@@ -21,9 +21,10 @@ export async function newPage(browser: Browser, viewport?: { width: number; heig
   return page;
 }
 
-/** Fails on axe violations of impact serious or critical, printing them. */
-export async function expectNoSeriousAxeViolations(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
+/** Fails on axe violations of impact serious or critical, printing them. `include`: check only that part of the page (a selector). */
+export async function expectNoSeriousAxeViolations(page: Page, label: string, include?: string): Promise<void> {
+  const axe = new AxeBuilder({ page });
+  const results = await (include ? axe.include(include) : axe).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 10) }));
@@ -34,6 +35,20 @@ export async function expectNoSeriousAxeViolations(page: Page, label: string): P
 export async function expectNoHorizontalScroll(page: Page, label: string, width = 360): Promise<void> {
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
   expect(scrollWidth, `horizontal scroll on ${label} (client width ${clientWidth})`).toBeLessThanOrEqual(width);
+}
+
+/**
+ * Once the page has settled: axe, then no horizontal scroll at 360 px, and back to the page's width.
+ * `part`: a state of a page already checked whole (a list opened, another tab), checked by axe on
+ * that part only, since axe takes seconds per page.
+ */
+export async function checkPage(page: Page, label: string, part?: string): Promise<void> {
+  await settled(page);
+  await expectNoSeriousAxeViolations(page, label, part);
+  const size = page.viewportSize();
+  if (size && size.width !== 360) await page.setViewportSize({ width: 360, height: 740 });
+  await expectNoHorizontalScroll(page, `${label} at 360 px`);
+  if (size && size.width !== 360) await page.setViewportSize(size);
 }
 
 /** Waits until no loading indicator is left in the main content. */

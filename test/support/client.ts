@@ -35,3 +35,12 @@ export class TestClient {
     return res;
   }
 }
+
+/** A step or other task of a dossier, as GET /api/work/dossiers/:code lists it (the fields the tests read). */
+export interface WorkTask {
+  id: number;
+  kind: string;
+  step: string;
+  status: string;
+  dueAt: string | null;
+}

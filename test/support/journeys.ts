@@ -116,3 +116,36 @@ export async function expectAdminRefused(journey: Journey, page: Page, email: st
   await page.getByRole('heading', { level: 1, name: admin.title }).waitFor();
   await page.getByRole('alert').filter({ hasText: refusal }).waitFor();
 }
+
+/** Logs in through the login page as `who` and opens a page from the workspace by its link, named as the page's heading. */
+export async function openFromWorkspace(journey: Journey, page: Page, who: string, title: string): Promise<void> {
+  await logInThroughForm(page, journey.server.url, demoEmail(who), DEMO_PASSWORD);
+  await page.waitForURL(/\/can-bo$/);
+  await page.getByRole('link', { name: title }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+}
+
+/** Logs in through the API in this page's context; returns the CSRF token. */
+export async function apiLogin(journey: Journey, page: Page, who: string): Promise<string> {
+  const res = await page.request.post(`${journey.server.url}/api/auth/login`, { data: { email: demoEmail(who), password: DEMO_PASSWORD } });
+  expect(res.status(), await res.text()).toBe(200);
+  return ((await res.json()) as { csrfToken: string }).csrfToken;
+}
+
+/** A field of a procedure's form schema, as far as filling it in needs. */
+export interface FormProp {
+  type?: string;
+  format?: string;
+  enum?: string[];
+  default?: string;
+}
+
+/** A valid value for a required field of the birth registration form (through the API); `date` for its date fields. */
+export function birthFormValue(key: string, p: FormProp, date = '2026-11-20'): string | number {
+  if (p.enum) return p.enum[0]!;
+  if (p.format === 'date') return date;
+  if (/Cccd$/.test(key)) return '031090001234';
+  if (p.type === 'integer' || p.type === 'number') return 1;
+  if (/HoTen$/.test(key)) return key.startsWith('tre') ? 'Nguyễn Minh Khang' : key.startsWith('me') ? 'Trần Thị Mai' : 'Nguyễn Văn An';
+  return p.default ?? 'Hải Phòng';
+}

@@ -55,7 +55,8 @@ export class ApiError extends Error {
   }
 }
 
-function query(params: Record<string, string | number | undefined>): string {
+/** A query string ("?a=1&b=x") of the parameters that have a value; "" when none has. */
+export function query(params: Record<string, string | number | undefined>): string {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== '') sp.set(k, String(v));
@@ -74,7 +75,7 @@ function rememberSession(me: Me | null): Me | null {
   return me;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function send(
   method: Method,
@@ -113,7 +114,12 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, body.error ?? 'http_error', body.message ?? res.statusText, body.field, body.reason, body.details);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal, headers?: Record<string, string>): Promise<T> {
+/**
+ * A call of the API: JSON (or FormData) in, JSON out, messages in the interface language,
+ * the session's CSRF token on state changes (learnt first when not yet known, refreshed once
+ * when the server refuses it), failures as ApiError.
+ */
+export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal, headers?: Record<string, string>): Promise<T> {
   // A state change before the session is known (e.g. a page opened from an e-mail
   // link while logged in): learn the CSRF token first.
   if (method !== 'GET' && csrfToken === undefined) await loadMe().catch(() => undefined);

@@ -9,7 +9,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.js';
 import { AgencyPicker, type PickedAgency } from '../admin/AgencyPicker.js';
-import { FormAlert, patterns } from '../ui/form.js';
+import { FormAlert, patterns, TextAreaField, TextField } from '../ui/form.js';
 import { formatSize, formatVnDateTime } from '../ui/format.js';
 import { RequiredMark } from '../ui/SchemaForm.js';
 import { useMe } from '../ui/session.js';
@@ -25,7 +25,7 @@ import {
   type ComplaintKind,
   type ComplaintSubject,
 } from './api.js';
-import { feedbackErrorText, reasonOf, TextArea } from './parts.js';
+import { feedbackErrorText, reasonOf } from './parts.js';
 
 export const MAX_TITLE = 200;
 export const MAX_BODY = 5000;
@@ -70,41 +70,9 @@ function Choice<T extends string>({ name, legend, values, value, onChange, label
   );
 }
 
-function Field({ name, label, value, onChange, error, hint, optional, type = 'text', maxLength, autoComplete }: { name: string; label: string; value: string; onChange: (v: string) => void; error?: string | undefined; hint?: string; optional?: boolean; type?: string; maxLength: number; autoComplete?: string }) {
-  const { t } = useTranslation();
-  const id = useId();
-  const errId = error ? `${id}-err` : undefined;
-  const hintId = hint ? `${id}-hint` : undefined;
-  return (
-    <div className="form-group">
-      <label htmlFor={id} className="label">
-        {label}
-        {optional ? <span className="optional"> {t('form.optional')}</span> : <RequiredMark />}
-      </label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errId} className="field-error">
-          {error}
-        </p>
-      )}
-      <input
-        id={id}
-        name={name}
-        type={type}
-        required={!optional}
-        maxLength={maxLength}
-        autoComplete={autoComplete ?? 'off'}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[errId, hintId].filter(Boolean).join(' ') || undefined}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </div>
-  );
+/** A labelled input of the form (required mark, no browser autofill unless asked), value as text. */
+function Field({ onChange, type = 'text', autoComplete = 'off', ...rest }: { name: string; label: string; value: string; onChange: (v: string) => void; error?: string | undefined; hint?: string; optional?: boolean; type?: string; maxLength: number; autoComplete?: string }) {
+  return <TextField {...rest} type={type} autoComplete={autoComplete} markRequired onChange={(e) => onChange(e.target.value)} />;
 }
 
 function ComplaintForm({ onFiled }: { onFiled: (f: ComplaintFiled) => void }) {
@@ -304,7 +272,7 @@ function ComplaintForm({ onFiled }: { onFiled: (f: ComplaintFiled) => void }) {
           </select>
         </div>
         <Field name="title" label={t('feedback.form.titleField')} value={title} onChange={setTitle} error={errors.title} maxLength={MAX_TITLE} />
-        <TextArea id={`${id}-body`} label={t('feedback.form.body')} hint={t('feedback.form.bodyHint', { n: MAX_BODY })} value={body} onChange={setBody} error={errors.body} maxLength={MAX_BODY} rows={8} />
+        <TextAreaField id={`${id}-body`} label={t('feedback.form.body')} hint={t('feedback.form.bodyHint', { n: MAX_BODY })} value={body} onChange={setBody} error={errors.body} maxLength={MAX_BODY} rows={8} />
 
         <fieldset className="grant-fieldset">
           <legend>{t('feedback.form.complainant')}</legend>

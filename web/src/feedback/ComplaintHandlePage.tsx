@@ -3,19 +3,20 @@
 // and the actions its status allows — accept, refuse with a reason (within 2 working days), answer
 // publicly or privately (within 15), transfer to another agency — each confirmed before it is
 // sent, refusals said in words.
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { AgencyPicker, type PickedAgency } from '../admin/AgencyPicker.js';
 import { NotFoundPage } from '../portal/NotFoundPage.js';
-import { FormAlert } from '../ui/form.js';
+import { ActionButtons } from '../ui/ActionButtons.js';
+import { FormAlert, TextAreaField } from '../ui/form.js';
 import { formatSize, formatVnDateTime } from '../ui/format.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { feedbackApi, feedbackLinks, type ComplaintAction, type ComplaintActionName, type WorkComplaint } from './api.js';
-import { ComplaintDueBadge, ComplaintStatusBadge, feedbackErrorText, PlainText, TextArea } from './parts.js';
+import { ComplaintAnswerSection, ComplaintDueBadge, ComplaintStatusBadge, feedbackErrorText, PlainText } from './parts.js';
 
 const ORDER: ComplaintActionName[] = ['accept', 'answer', 'refuse', 'transfer'];
 const MIN_TEXT = 3;
@@ -130,19 +131,14 @@ function Handle({ c }: { c: WorkComplaint }) {
       </section>
 
       {c.answer && (
-        <section aria-labelledby="sec-answer" className="card section complaint-answer">
-          <h2 id="sec-answer">{t('feedback.status.answerTitle')}</h2>
-          <p className="muted">
-            {t('feedback.status.answeredAt', { date: formatVnDateTime(c.answer.at) })} · {c.answer.public ? t('feedback.status.answerPublic') : t('feedback.status.answerPrivate')}
-          </p>
-          <PlainText text={c.answer.text} />
+        <ComplaintAnswerSection answer={c.answer}>
           {c.rating && (
             <p>
               {t('feedback.handle.ratedByComplainant')}{' '}
               <span className={`badge badge-rating-${c.rating.satisfied ? 'yes' : 'no'}`}>{c.rating.satisfied ? t('feedback.rating.satisfied') : t('feedback.rating.dissatisfied')}</span>
             </p>
           )}
-        </section>
+        </ComplaintAnswerSection>
       )}
 
       <section aria-labelledby="sec-actions" className="card section">
@@ -173,47 +169,21 @@ function Handle({ c }: { c: WorkComplaint }) {
 
 function Actions({ c, actions, onDone }: { c: WorkComplaint; actions: ComplaintActionName[]; onDone: (m: string) => void }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [open, setOpen] = useState<ComplaintActionName | null>(null);
-  const buttons = useRef<Partial<Record<ComplaintActionName, HTMLButtonElement | null>>>({});
-  const close = () => {
-    const was = open;
-    setOpen(null);
-    if (was) window.setTimeout(() => buttons.current[was]?.focus(), 0);
-  };
   return (
-    <div className="task-actions">
-      <div className="form-actions" role="group" aria-label={t('feedback.handle.actions')}>
-        {actions.map((a, i) => (
-          <button
-            key={a}
-            ref={(el) => {
-              buttons.current[a] = el;
-            }}
-            type="button"
-            className={i === 0 ? 'button' : 'button button-secondary'}
-            aria-expanded={open === a}
-            aria-controls={open === a ? `${id}-form` : undefined}
-            onClick={() => setOpen(open === a ? null : a)}
-          >
-            {t(`feedback.action.${a}`)}
-          </button>
-        ))}
-      </div>
-      {open && (
+    <ActionButtons actions={actions} label={t('feedback.handle.actions')} actionLabel={(a) => t(`feedback.action.${a}`)}>
+      {({ action, id, cancel, finish }) => (
         <ActionForm
-          key={open}
-          id={`${id}-form`}
-          action={open}
+          id={id}
+          action={action}
           c={c}
-          onCancel={close}
+          onCancel={cancel}
           onDone={(m) => {
-            setOpen(null);
+            finish();
             onDone(m);
           }}
         />
       )}
-    </div>
+    </ActionButtons>
   );
 }
 
@@ -291,10 +261,10 @@ function ActionForm({ id, action, c, onCancel, onDone }: { id: string; action: C
       <h3 id={f('h')}>{t(`feedback.action.${action}`)}</h3>
       <p className="hint">{t(`feedback.actionHint.${action}`)}</p>
       <FormAlert message={formError} />
-      {action === 'refuse' && <TextArea id={f('reason')} label={t('feedback.handle.refuseReason')} value={text} onChange={setText} error={errors.reason} maxLength={2000} rows={3} />}
+      {action === 'refuse' && <TextAreaField id={f('reason')} label={t('feedback.handle.refuseReason')} value={text} onChange={setText} error={errors.reason} maxLength={2000} rows={3} />}
       {action === 'answer' && (
         <>
-          <TextArea id={f('answer')} label={t('feedback.handle.answer')} value={text} onChange={setText} error={errors.answer} maxLength={5000} rows={6} />
+          <TextAreaField id={f('answer')} label={t('feedback.handle.answer')} value={text} onChange={setText} error={errors.answer} maxLength={5000} rows={6} />
           <div className="checkbox">
             <input id={f('public')} type="checkbox" checked={c.publicRequested ? isPublic : false} disabled={!c.publicRequested} onChange={(e) => setIsPublic(e.target.checked)} aria-describedby={f('public-hint')} />
             <label htmlFor={f('public')}>
@@ -309,7 +279,7 @@ function ActionForm({ id, action, c, onCancel, onDone }: { id: string; action: C
       {action === 'transfer' && (
         <>
           <AgencyPicker name="agencyCode" label={t('feedback.handle.transferTo')} value={agency} onChange={setAgency} error={errors.agencyCode} />
-          <TextArea id={f('reason')} label={t('work.reason')} value={text} onChange={setText} error={errors.reason} maxLength={2000} rows={3} />
+          <TextAreaField id={f('reason')} label={t('work.reason')} value={text} onChange={setText} error={errors.reason} maxLength={2000} rows={3} />
         </>
       )}
       {confirming ? (

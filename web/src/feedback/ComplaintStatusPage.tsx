@@ -6,13 +6,13 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { FormAlert } from '../ui/form.js';
+import { FormAlert, TextAreaField } from '../ui/form.js';
 import { formatSize, formatVnDateTime } from '../ui/format.js';
 import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { RequiredMark } from '../ui/SchemaForm.js';
 import { feedbackApi, type ComplaintView, type PublicComplaint } from './api.js';
-import { ComplaintStatusBadge, feedbackErrorText, PlainText, reasonOf, TextArea } from './parts.js';
+import { ComplaintAnswerSection, ComplaintStatusBadge, feedbackErrorText, MetaEntry, PlainText, reasonOf } from './parts.js';
 
 const KEY = /^[2-9A-Za-z]{16}$/;
 
@@ -110,36 +110,11 @@ export function PublicAnswer({ c }: { c: PublicComplaint }) {
         {c.title}
       </h2>
       <dl className="meta">
-        {c.kind && (
-          <div>
-            <dt>{t('feedback.form.kind')}</dt>
-            <dd>{t(`feedback.kind.${c.kind}`)}</dd>
-          </div>
-        )}
-        {c.category && (
-          <div>
-            <dt>{t('feedback.form.category')}</dt>
-            <dd>{t(`feedback.category.${c.category}`, { defaultValue: c.category })}</dd>
-          </div>
-        )}
-        {c.agency && (
-          <div>
-            <dt>{t('feedback.filed.agency')}</dt>
-            <dd>{c.agency.name}</dd>
-          </div>
-        )}
-        {c.procedure && (
-          <div>
-            <dt>{t('dossier.procedure')}</dt>
-            <dd>{c.procedure.name}</dd>
-          </div>
-        )}
-        {c.filedAt && (
-          <div>
-            <dt>{t('feedback.status.filedAt')}</dt>
-            <dd>{formatVnDateTime(c.filedAt)}</dd>
-          </div>
-        )}
+        {c.kind && <MetaEntry term={t('feedback.form.kind')}>{t(`feedback.kind.${c.kind}`)}</MetaEntry>}
+        {c.category && <MetaEntry term={t('feedback.form.category')}>{t(`feedback.category.${c.category}`, { defaultValue: c.category })}</MetaEntry>}
+        {c.agency && <MetaEntry term={t('feedback.filed.agency')}>{c.agency.name}</MetaEntry>}
+        {c.procedure && <MetaEntry term={t('dossier.procedure')}>{c.procedure.name}</MetaEntry>}
+        {c.filedAt && <MetaEntry term={t('feedback.status.filedAt')}>{formatVnDateTime(c.filedAt)}</MetaEntry>}
       </dl>
       {c.body && <PlainText text={c.body} />}
       {c.answer && (
@@ -232,13 +207,7 @@ function Complainant({ c, accessKey }: { c: ComplaintView; accessKey: string }) 
       </section>
 
       {c.answer && (
-        <section aria-labelledby="sec-answer" className="card section complaint-answer">
-          <h2 id="sec-answer">{t('feedback.status.answerTitle')}</h2>
-          <p className="muted">
-            {t('feedback.status.answeredAt', { date: formatVnDateTime(c.answer.at) })} · {c.answer.public ? t('feedback.status.answerPublic') : t('feedback.status.answerPrivate')}
-          </p>
-          <PlainText text={c.answer.text} />
-        </section>
+        <ComplaintAnswerSection answer={c.answer} />
       )}
 
       {(c.canRate || c.rating) && <AnswerRating c={c} accessKey={accessKey} />}
@@ -326,7 +295,7 @@ function AnswerRating({ c, accessKey }: { c: ComplaintView; accessKey: string })
               </label>
             ))}
           </fieldset>
-          <TextArea label={t('feedback.rating.comment')} value={comment} onChange={setComment} optional maxLength={1000} rows={3} />
+          <TextAreaField label={t('feedback.rating.comment')} value={comment} onChange={setComment} optional maxLength={1000} rows={3} />
           <div className="form-actions">
             <button type="submit" className="button" disabled={busy}>
               {busy ? t('form.sending') : t('feedback.status.rateSubmit')}

@@ -5,10 +5,10 @@
 // refusal is said in plain words.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormAlert } from '../ui/form.js';
+import { FormAlert, TextAreaField } from '../ui/form.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { feedbackApi, type KioskDossier } from './api.js';
-import { criterionText, feedbackErrorText, TextArea, useCriteria } from './parts.js';
+import { criterionText, feedbackErrorText, useCriteria } from './parts.js';
 import { ApiError } from '../api/client.js';
 import { MAX_COMMENT } from './RatingForm.js';
 
@@ -249,7 +249,7 @@ function Rate({ dossier, check, onDone, onCancel }: { dossier: KioskDossier; che
             </div>
           );
         })}
-        <TextArea label={t('feedback.rating.comment')} hint={t('feedback.rating.commentHint', { n: MAX_COMMENT })} value={comment} onChange={setComment} optional maxLength={MAX_COMMENT} rows={3} />
+        <TextAreaField label={t('feedback.rating.comment')} hint={t('feedback.rating.commentHint', { n: MAX_COMMENT })} value={comment} onChange={setComment} optional maxLength={MAX_COMMENT} rows={3} />
         <div className="form-actions">
           <button type="submit" className="button kiosk-button" disabled={busy}>
             {busy ? t('form.sending') : t('feedback.rating.submit')}

@@ -1,41 +1,32 @@
 // The public list of answered complaints and suggestions whose complainant agreed to publish
 // the answer (no personal data): filtered by agency and procedure, paginated, filters in the URL.
 import { useEffect, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { AgencyPicker, type PickedAgency } from '../admin/AgencyPicker.js';
 import { api } from '../api/client.js';
 import { formatVnDateTime } from '../ui/format.js';
 import { ErrorMessage, Loading } from '../ui/Status.js';
+import { Pager, useUrlParams } from '../ui/paging.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { TextField } from '../ui/form.js';
 import { feedbackApi, type PublicComplaint } from './api.js';
-import { Pager, PlainText } from './parts.js';
+import { MetaEntry, PlainText } from './parts.js';
 
 const PROCEDURE_CODE = /^[0-9A-Z.-]{3,40}$/;
 
 export default function PublicComplaintsPage() {
   const { t } = useTranslation();
   usePageTitle(t('feedback.public.title'));
-  const [sp, setSp] = useSearchParams();
+  const { params: sp, page, update, goToPage } = useUrlParams();
   const agency = sp.get('agency') ?? undefined;
   const procedure = sp.get('procedure') ?? undefined;
-  const page = Math.max(1, Number.parseInt(sp.get('trang') ?? '1', 10) || 1);
   const list = useQuery({
     queryKey: ['complaints-public', agency ?? '', procedure ?? '', page],
     queryFn: ({ signal }) => feedbackApi.publicComplaints({ agency, procedure, page }, signal),
     placeholderData: (prev) => prev,
   });
-
-  function update(next: Record<string, string | undefined>) {
-    const n = new URLSearchParams(sp);
-    for (const [k, v] of Object.entries(next)) {
-      if (v) n.set(k, v);
-      else n.delete(k);
-    }
-    setSp(n);
-  }
 
   return (
     <>
@@ -63,7 +54,7 @@ export default function PublicComplaintsPage() {
           ))}
         </ul>
       )}
-      <Pager page={page} total={list.data?.total ?? 0} pageSize={list.data?.pageSize ?? 20} onPage={(p) => update({ trang: p > 1 ? String(p) : undefined })} />
+      <Pager page={page} total={list.data?.total ?? 0} pageSize={list.data?.pageSize ?? 20} onPage={goToPage} />
     </>
   );
 }
@@ -77,28 +68,12 @@ function PublicItem({ c }: { c: PublicComplaint }) {
         <Link to={`/phan-anh-kien-nghi/${encodeURIComponent(c.code)}`}>{c.title}</Link>
       </h2>
       <dl className="meta">
-        <div>
-          <dt>{t('feedback.filed.code')}</dt>
-          <dd className="break">{c.code}</dd>
-        </div>
-        {c.agency && (
-          <div>
-            <dt>{t('feedback.filed.agency')}</dt>
-            <dd>{c.agency.name}</dd>
-          </div>
-        )}
-        {c.category && (
-          <div>
-            <dt>{t('feedback.form.category')}</dt>
-            <dd>{t(`feedback.category.${c.category}`, { defaultValue: c.category })}</dd>
-          </div>
-        )}
-        {answeredAt && (
-          <div>
-            <dt>{t('feedback.public.answeredAt')}</dt>
-            <dd>{formatVnDateTime(answeredAt)}</dd>
-          </div>
-        )}
+        <MetaEntry term={t('feedback.filed.code')} className="break">
+          {c.code}
+        </MetaEntry>
+        {c.agency && <MetaEntry term={t('feedback.filed.agency')}>{c.agency.name}</MetaEntry>}
+        {c.category && <MetaEntry term={t('feedback.form.category')}>{t(`feedback.category.${c.category}`, { defaultValue: c.category })}</MetaEntry>}
+        {answeredAt && <MetaEntry term={t('feedback.public.answeredAt')}>{formatVnDateTime(answeredAt)}</MetaEntry>}
       </dl>
       {c.answer && (
         <div className="complaint-answer">

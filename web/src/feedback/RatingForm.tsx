@@ -5,12 +5,12 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { FormAlert } from '../ui/form.js';
+import { FormAlert, TextAreaField } from '../ui/form.js';
 import { formatVnDateTime } from '../ui/format.js';
 import { RequiredMark } from '../ui/SchemaForm.js';
 import { ErrorMessage, Loading } from '../ui/Status.js';
 import { feedbackApi, type Answer, type Rating } from './api.js';
-import { criterionText, feedbackErrorText, PlainText, TextArea, useCriteria } from './parts.js';
+import { criterionText, feedbackErrorText, PlainText, useCriteria } from './parts.js';
 
 export const MAX_COMMENT = 1000;
 
@@ -136,7 +136,7 @@ function RatingEditor({ code, criteria: codes }: { code: string; criteria: strin
           </fieldset>
         );
       })}
-      <TextArea label={t('feedback.rating.comment')} hint={t('feedback.rating.commentHint', { n: MAX_COMMENT })} value={comment} onChange={setComment} optional maxLength={MAX_COMMENT} rows={3} />
+      <TextAreaField label={t('feedback.rating.comment')} hint={t('feedback.rating.commentHint', { n: MAX_COMMENT })} value={comment} onChange={setComment} optional maxLength={MAX_COMMENT} rows={3} />
       <div className="form-actions">
         <button type="submit" className="button" disabled={busy}>
           {busy ? t('form.sending') : t('feedback.rating.submit')}

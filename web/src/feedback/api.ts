@@ -1,9 +1,7 @@
 // The feedback API as the pages see it (ratings, the kiosk, complaints and suggestions), typed
-// after the shared contract of issue #8. The shared client keeps its request helper private, so
-// this module has a small one of its own: same headers, the session's CSRF token (from
-// GET /api/auth/me) on unsafe methods, errors as ApiError.
-import { ApiError, api } from '../api/client.js';
-import { currentLanguage } from '../i18n/index.js';
+// after the shared contract of issue #8, called through the shared client's request (headers,
+// the session's CSRF token on unsafe methods, errors as ApiError).
+import { query, request } from '../api/client.js';
 
 // Responses typed from the server's TypeBox schemas (type-only: no server code in the bundle),
 // so that the pages and the API cannot drift apart silently.
@@ -61,67 +59,7 @@ export interface ComplaintAction {
   agencyCode?: string;
 }
 
-type Method = 'GET' | 'POST';
-
-async function csrf(): Promise<string | null> {
-  const me = await api.me().catch(() => null);
-  return me ? me.csrfToken : null;
-}
-
-async function toError(res: Response): Promise<ApiError> {
-  let body: { error?: string; message?: string; field?: string; reason?: string; details?: unknown } = {};
-  try {
-    body = (await res.json()) as typeof body;
-  } catch {
-    /* not JSON */
-  }
-  return new ApiError(res.status, body.error ?? 'http_error', body.message ?? res.statusText, body.field, body.reason, body.details);
-}
-
-async function send(method: Method, path: string, body: unknown, signal: AbortSignal | undefined, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLanguage() };
-  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
-  if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && token) headers['x-csrf-token'] = token;
-  try {
-    return await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? null : isForm ? (body as FormData) : JSON.stringify(body),
-      signal: signal ?? null,
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', 'Network error');
-  }
-}
-
-async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  // Anonymous pages (kiosk, complaint form) have no session and need no token; with a
-  // session, the server wants it on every POST.
-  let token = method === 'GET' ? null : await csrf();
-  let res = await send(method, path, body, signal, token);
-  if (res.status === 403 && method !== 'GET') {
-    const err = await toError(res);
-    if (err.reason !== 'csrf') throw err;
-    token = await csrf();
-    res = await send(method, path, body, signal, token);
-  }
-  if (!res.ok) throw await toError(res);
-  if (res.status === 204 || res.status === 202) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 const enc = encodeURIComponent;
-
-function query(params: Record<string, string | number | undefined>): string {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') sp.set(k, String(v));
-  const s = sp.toString();
-  return s ? `?${s}` : '';
-}
 
 export const feedbackApi = {
   criteria: (signal?: AbortSignal) => request<{ criteria: Criterion[] }>('GET', '/api/feedback/criteria', undefined, signal),

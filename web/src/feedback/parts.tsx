@@ -1,13 +1,12 @@
 // Small pieces shared by the feedback pages: the rating criteria named in the interface
-// language, refusals in words, the complaint's status and due-state badges, a labelled
-// textarea, the pager.
-import { useId, type ReactNode } from 'react';
+// language, refusals in words, the complaint's status and due-state badges, plain text.
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client.js';
 import { apiErrorText } from '../ui/form.js';
-import { RequiredMark } from '../ui/SchemaForm.js';
+import { formatVnDateTime } from '../ui/format.js';
 import { feedbackApi, type Criterion } from './api.js';
 
 /** The criteria of DOMAIN.md §6 as the server lists them (public, rarely changes). */
@@ -85,85 +84,28 @@ export function ComplaintDueBadge({ late, status, acceptDueAt, answerDueAt, now 
   return <span className={`badge badge-urgency badge-urgency-${state}`}>{t(`feedback.due.${state}`, { what })}</span>;
 }
 
-/** A labelled textarea with its error and hint next to it. */
-export function TextArea({
-  id,
-  label,
-  value,
-  onChange,
-  error,
-  hint,
-  optional,
-  rows = 4,
-  maxLength,
-}: {
-  id?: string;
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  error?: string | undefined;
-  hint?: ReactNode;
-  optional?: boolean;
-  rows?: number;
-  maxLength: number;
-}) {
+/** The answer given to a complaint: when, whether it is published, its text; `children` add to it. */
+export function ComplaintAnswerSection({ answer, children }: { answer: { at: string; public: boolean; text: string }; children?: ReactNode }) {
   const { t } = useTranslation();
-  const own = useId();
-  const fid = id ?? own;
-  const errId = error ? `${fid}-err` : undefined;
-  const hintId = hint ? `${fid}-hint` : undefined;
   return (
-    <div className="form-group">
-      <label htmlFor={fid} className="label">
-        {label}
-        {optional ? <span className="optional"> {t('form.optional')}</span> : <RequiredMark />}
-      </label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errId} className="field-error">
-          {error}
-        </p>
-      )}
-      <textarea
-        id={fid}
-        rows={rows}
-        required={!optional}
-        maxLength={maxLength}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[errId, hintId].filter(Boolean).join(' ') || undefined}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </div>
+    <section aria-labelledby="sec-answer" className="card section complaint-answer">
+      <h2 id="sec-answer">{t('feedback.status.answerTitle')}</h2>
+      <p className="muted">
+        {t('feedback.status.answeredAt', { date: formatVnDateTime(answer.at) })} · {answer.public ? t('feedback.status.answerPublic') : t('feedback.status.answerPrivate')}
+      </p>
+      <PlainText text={answer.text} />
+      {children}
+    </section>
   );
 }
 
-export function Pager({ page, total, pageSize, onPage }: { page: number; total: number; pageSize: number; onPage: (p: number) => void }) {
-  const { t } = useTranslation();
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (pages <= 1) return null;
+/** One term and its value in a `dl.meta` list. */
+export function MetaEntry({ term, children, className }: { term: string; children: ReactNode; className?: string }) {
   return (
-    <nav className="pagination" aria-label={t('pagination.label')}>
-      {page > 1 ? (
-        <button type="button" className="button button-secondary" onClick={() => onPage(page - 1)}>
-          {t('pagination.previous')}
-        </button>
-      ) : (
-        <span />
-      )}
-      <span>{t('pagination.pageOf', { page, pages })}</span>
-      {page < pages ? (
-        <button type="button" className="button button-secondary" onClick={() => onPage(page + 1)}>
-          {t('pagination.next')}
-        </button>
-      ) : (
-        <span />
-      )}
-    </nav>
+    <div>
+      <dt>{term}</dt>
+      <dd className={className}>{children}</dd>
+    </div>
   );
 }
 

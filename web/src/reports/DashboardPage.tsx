@@ -38,7 +38,7 @@ export default function DashboardPage() {
 
 function DashboardView({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const { filter, params, update } = useReportFilter();
+  const { filter, params, page, update, goToPage } = useReportFilter();
   const allowed = canReadReports(me);
   const dash = useQuery({
     queryKey: ['reports', 'dashboard', filter],
@@ -48,7 +48,6 @@ function DashboardView({ me }: { me: Me }) {
     retry: (n, err) => !isNotFound(err) && n < 2,
   });
   const drill = params.get('drill');
-  const page = Math.max(1, Number.parseInt(params.get('trang') ?? '1', 10) || 1);
 
   const shown = shownPeriod(filter, dash.data?.range);
   const agencies = scopeAgencies(me);
@@ -85,7 +84,7 @@ function DashboardView({ me }: { me: Me }) {
               page={page}
               filter={filter}
               shown={shown}
-              onPage={(p) => update({ trang: p > 1 ? String(p) : undefined })}
+              onPage={goToPage}
             />
           )}
         </>

@@ -2,8 +2,8 @@
 // groups and indicators and their thresholds, per framework, as data. The server validates
 // (weights add up to the framework's total, thresholds in order…) and its answer is shown next to
 // the field it names; a save makes a new version (updated at/by shown).
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -13,6 +13,8 @@ import { apiErrorText, FormAlert } from '../ui/form.js';
 import { formatVnDateTime } from '../ui/format.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, Loading } from '../ui/Status.js';
+import { useUrlParams } from '../ui/paging.js';
+import { Tabs } from '../ui/Tabs.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { reportsApi } from './api.js';
 import { formatCount, isSystemAdmin, NotAllowed } from './parts.js';
@@ -28,31 +30,15 @@ export default function IndicatorDefinitionsPage() {
 
 function DefinitionsView({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useUrlParams();
   const framework: Framework = params.get('framework') === 'd766' ? 'd766' : 'c01';
   const allowed = isSystemAdmin(me);
   const defs = useQuery({ queryKey: ['reports', 'definitions'], queryFn: ({ signal }) => reportsApi.definitions(signal), enabled: allowed });
-  const tabRefs = useRef<Record<Framework, HTMLButtonElement | null>>({ c01: null, d766: null });
   // the definition travels as loose JSON: the server validated it when it was saved
   const current = defs.data?.frameworks.find((f) => f.framework === framework) as StoredDefinition | undefined;
 
-  function select(f: Framework, focus = false) {
-    const sp = new URLSearchParams(params);
-    if (f === 'c01') sp.delete('framework');
-    else sp.set('framework', f);
-    setParams(sp);
-    if (focus) tabRefs.current[f]?.focus();
-  }
-  function onTabKey(e: KeyboardEvent<HTMLButtonElement>) {
-    const i = FRAMEWORKS.indexOf(framework);
-    let next: Framework | undefined;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') next = FRAMEWORKS[(i + 1) % FRAMEWORKS.length];
-    else if (e.key === 'Home') next = FRAMEWORKS[0];
-    else if (e.key === 'End') next = FRAMEWORKS[FRAMEWORKS.length - 1];
-    if (!next) return;
-    e.preventDefault();
-    select(next, true);
+  function select(f: Framework) {
+    update({ framework: f === 'c01' ? undefined : f });
   }
 
   return (
@@ -66,28 +52,7 @@ function DefinitionsView({ me }: { me: Me }) {
       ) : (
         <>
           <p className="lead">{t('reports.definitions.intro')}</p>
-          <div role="tablist" aria-label={t('reports.indicators.tabs')} className="tabs">
-            {FRAMEWORKS.map((f) => (
-              <button
-                key={f}
-                ref={(el) => {
-                  tabRefs.current[f] = el;
-                }}
-                type="button"
-                role="tab"
-                id={`${id}-tab-${f}`}
-                aria-selected={framework === f}
-                aria-controls={`${id}-panel`}
-                tabIndex={framework === f ? 0 : -1}
-                className="tab"
-                onClick={() => select(f)}
-                onKeyDown={onTabKey}
-              >
-                {t(`reports.framework.${f}`)}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${framework}`} className="tab-panel">
+          <Tabs tabs={FRAMEWORKS} selected={framework} onSelect={select} label={t('reports.indicators.tabs')} tabLabel={(f) => t(`reports.framework.${f}`)}>
             {defs.isPending ? (
               <Loading />
             ) : defs.isError ? (
@@ -98,7 +63,7 @@ function DefinitionsView({ me }: { me: Me }) {
               // keyed by framework only: after a save the form stays, with its notice, on the new version
               <DefinitionForm key={framework} stored={current} />
             )}
-          </div>
+          </Tabs>
         </>
       )}
     </>

@@ -2,13 +2,13 @@
 // unit's classification) and Decision 766 (groups out of 100 points), one tab each, for an agency
 // and a period kept in the URL. Each group shows its score out of its weight; each indicator its
 // formula, numerator/denominator, value and score, and a link to the dossiers behind it.
-import { useId, useRef, type KeyboardEvent } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Me } from '../api/types.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, isNotFound, Loading } from '../ui/Status.js';
+import { Tabs } from '../ui/Tabs.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { reportsApi } from './api.js';
 import { BarsChart, COLORS } from './charts.js';
@@ -25,8 +25,7 @@ export default function IndicatorsPage() {
 
 function IndicatorsView({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const id = useId();
-  const { filter, params, update } = useReportFilter();
+  const { filter, params, page, update, goToPage } = useReportFilter();
   const framework: Framework = params.get('framework') === 'd766' ? 'd766' : 'c01';
   const allowed = canReadReports(me);
   const ind = useQuery({
@@ -36,27 +35,13 @@ function IndicatorsView({ me }: { me: Me }) {
     placeholderData: (prev) => (prev?.framework === framework ? prev : undefined),
     retry: (n, err) => !isNotFound(err) && n < 2,
   });
-  const tabRefs = useRef<Record<Framework, HTMLButtonElement | null>>({ c01: null, d766: null });
   const drill = params.get('drill');
-  const page = Math.max(1, Number.parseInt(params.get('trang') ?? '1', 10) || 1);
   const shown = shownPeriod(filter, ind.data?.range);
   const agencies = scopeAgencies(me);
   if (ind.data && !agencies.some((a) => a.code === ind.data.scope.code)) agencies.push(ind.data.scope);
 
-  function select(f: Framework, focus = false) {
+  function select(f: Framework) {
     update({ framework: f === 'c01' ? undefined : f, drill: undefined, trang: undefined });
-    if (focus) tabRefs.current[f]?.focus();
-  }
-  function onTabKey(e: KeyboardEvent<HTMLButtonElement>) {
-    const i = FRAMEWORKS.indexOf(framework);
-    let next: Framework | undefined;
-    if (e.key === 'ArrowRight') next = FRAMEWORKS[(i + 1) % FRAMEWORKS.length];
-    else if (e.key === 'ArrowLeft') next = FRAMEWORKS[(i + FRAMEWORKS.length - 1) % FRAMEWORKS.length];
-    else if (e.key === 'Home') next = FRAMEWORKS[0];
-    else if (e.key === 'End') next = FRAMEWORKS[FRAMEWORKS.length - 1];
-    if (!next) return;
-    e.preventDefault();
-    select(next, true);
   }
 
   return (
@@ -71,28 +56,7 @@ function IndicatorsView({ me }: { me: Me }) {
         <>
           <p className="lead">{t('reports.indicators.intro')}</p>
           <ReportFilters key={`${params.toString()}|${shown.at}`} agencies={agencies} agency={filter.agency ?? ind.data?.scope.code} {...shown} onApply={update} />
-          <div role="tablist" aria-label={t('reports.indicators.tabs')} className="tabs">
-            {FRAMEWORKS.map((f) => (
-              <button
-                key={f}
-                ref={(el) => {
-                  tabRefs.current[f] = el;
-                }}
-                type="button"
-                role="tab"
-                id={`${id}-tab-${f}`}
-                aria-selected={framework === f}
-                aria-controls={`${id}-panel`}
-                tabIndex={framework === f ? 0 : -1}
-                className="tab"
-                onClick={() => select(f)}
-                onKeyDown={onTabKey}
-              >
-                {t(`reports.framework.${f}`)}
-              </button>
-            ))}
-          </div>
-          <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${framework}`} className="tab-panel">
+          <Tabs tabs={FRAMEWORKS} selected={framework} onSelect={select} label={t('reports.indicators.tabs')} tabLabel={(f) => t(`reports.framework.${f}`)}>
             {ind.isPending ? (
               <Loading />
             ) : ind.isError ? (
@@ -109,13 +73,13 @@ function IndicatorsView({ me }: { me: Me }) {
                     measure={drill}
                     filter={{ agency: ind.data.scope.code, period: filter.period, at: filter.at }}
                     page={page}
-                    onPage={(p) => update({ trang: p > 1 ? String(p) : undefined })}
+                    onPage={goToPage}
                     closeTo={withParams(params, { drill: undefined, trang: undefined })}
                   />
                 )}
               </>
             )}
-          </div>
+          </Tabs>
         </>
       )}
     </>

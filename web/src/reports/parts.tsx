@@ -2,12 +2,14 @@
 // first): periods and their labels, the filter form kept in the URL, number formats, the
 // drill-down list of the dossiers behind a number.
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { Me } from '../api/types.js';
 import { formatDate, formatVnDateTime } from '../ui/format.js';
+import { ListTable, type ListColumn } from '../ui/ListTable.js';
+import { changedParams, Pager, useUrlParams } from '../ui/paging.js';
 import { activeGrants } from '../ui/session.js';
 import { ErrorMessage, Loading } from '../ui/Status.js';
 import { reportsApi, type ReportFilter } from './api.js';
@@ -133,8 +135,8 @@ export interface UrlFilter {
 }
 
 /** The filter of a report page, read from its URL; what is missing or malformed is left to the server's defaults. */
-export function useReportFilter(): { filter: UrlFilter; params: URLSearchParams; update: (next: Record<string, string | undefined>) => void } {
-  const [params, setParams] = useSearchParams();
+export function useReportFilter() {
+  const { params, page, update, goToPage } = useUrlParams();
   const asked = params.get('period') as Period | null;
   const atAsked = params.get('at');
   let period: Period | undefined = asked && PERIODS.includes(asked) ? asked : undefined;
@@ -142,15 +144,8 @@ export function useReportFilter(): { filter: UrlFilter; params: URLSearchParams;
   if (period && atAsked && PERIOD_VALUE[period].test(atAsked)) at = atAsked;
   else if (!period && periodOfValue(atAsked)) [period, at] = [periodOfValue(atAsked), atAsked ?? undefined];
   const agency = params.get('agency') || undefined;
-  function update(next: Record<string, string | undefined>) {
-    const sp = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v) sp.set(k, v);
-      else sp.delete(k);
-    }
-    setParams(sp);
-  }
-  return { filter: { agency, period, at }, params, update };
+  const filter: UrlFilter = { agency, period, at };
+  return { filter, params, page, update, goToPage };
 }
 
 /** The period shown in the form: the URL's, else the one the server answered for (its range label), else the current quarter. */
@@ -320,7 +315,6 @@ export function DrillSection({ measure, filter, page, onPage, closeTo }: { measu
     heading.current?.scrollIntoView?.({ block: 'start' });
   }, [measure]);
   const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / (list.data?.pageSize ?? PAGE_SIZE)));
   const title = t('reports.drillTitle', { measure: measureLabel(t, measure) });
   return (
     <section aria-labelledby="drill-heading" className="card section drill">
@@ -339,25 +333,7 @@ export function DrillSection({ measure, filter, page, onPage, closeTo }: { measu
       ) : (
         <DrillTable items={list.data.items} caption={title} lng={i18n.language} />
       )}
-      {pages > 1 && (
-        <nav className="pagination" aria-label={t('pagination.label')}>
-          {page > 1 ? (
-            <button type="button" className="button button-secondary" onClick={() => onPage(page - 1)}>
-              {t('pagination.previous')}
-            </button>
-          ) : (
-            <span />
-          )}
-          <span>{t('pagination.pageOf', { page, pages })}</span>
-          {page < pages ? (
-            <button type="button" className="button button-secondary" onClick={() => onPage(page + 1)}>
-              {t('pagination.next')}
-            </button>
-          ) : (
-            <span />
-          )}
-        </nav>
-      )}
+      <Pager page={page} total={total} pageSize={list.data?.pageSize ?? PAGE_SIZE} onPage={onPage} />
       <p>
         <Link to={closeTo}>{t('reports.drillClose')}</Link>
       </p>
@@ -367,39 +343,16 @@ export function DrillSection({ measure, filter, page, onPage, closeTo }: { measu
 
 function DrillTable({ items, caption, lng }: { items: DrillItem[]; caption: string; lng: string }) {
   const { t } = useTranslation();
-  return (
-    <div className="table-wrap">
-      <table className="table-stack">
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('reports.col.code')}</th>
-            <th scope="col">{t('reports.col.procedure')}</th>
-            <th scope="col">{t('reports.col.agency')}</th>
-            <th scope="col">{t('reports.col.receivedAt')}</th>
-            <th scope="col">{t('reports.col.resolvedAt')}</th>
-            <th scope="col">{t('reports.col.outcome')}</th>
-            <th scope="col">{t('reports.col.workingDays')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((d) => (
-            <tr key={d.code}>
-              <td data-label={t('reports.col.code')} className="break">
-                <Link to={`/can-bo/xu-ly/${encodeURIComponent(d.code)}`}>{d.code}</Link>
-              </td>
-              <td data-label={t('reports.col.procedure')}>{d.procedure}</td>
-              <td data-label={t('reports.col.agency')}>{d.agency}</td>
-              <td data-label={t('reports.col.receivedAt')}>{vnDate(d.receivedAt)}</td>
-              <td data-label={t('reports.col.resolvedAt')}>{vnDate(d.resolvedAt)}</td>
-              <td data-label={t('reports.col.outcome')}>{outcomeText(t, d.closing === 'refused' || d.closing === 'withdrawn' ? d.closing : d.outcome)}</td>
-              <td data-label={t('reports.col.workingDays')}>{formatCount(lng, d.workingDays, 1)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: ListColumn<DrillItem>[] = [
+    { label: t('reports.col.code'), className: 'break', cell: (d) => <Link to={`/can-bo/xu-ly/${encodeURIComponent(d.code)}`}>{d.code}</Link> },
+    { label: t('reports.col.procedure'), cell: (d) => d.procedure },
+    { label: t('reports.col.agency'), cell: (d) => d.agency },
+    { label: t('reports.col.receivedAt'), cell: (d) => vnDate(d.receivedAt) },
+    { label: t('reports.col.resolvedAt'), cell: (d) => vnDate(d.resolvedAt) },
+    { label: t('reports.col.outcome'), cell: (d) => outcomeText(t, d.closing === 'refused' || d.closing === 'withdrawn' ? d.closing : d.outcome) },
+    { label: t('reports.col.workingDays'), cell: (d) => formatCount(lng, d.workingDays, 1) },
+  ];
+  return <ListTable caption={caption} columns={columns} rows={items} rowKey={(d) => d.code} />;
 }
 
 /** A page for officers only: a worded refusal for others (the server refuses anyway). */
@@ -459,11 +412,6 @@ export function DataTable<R>({ caption, captionVisible = false, columns, rows, r
 
 /** The current URL's search with some parameters changed (links that keep the filters). */
 export function withParams(params: URLSearchParams, next: Record<string, string | undefined>): string {
-  const sp = new URLSearchParams(params);
-  for (const [k, v] of Object.entries(next)) {
-    if (v) sp.set(k, v);
-    else sp.delete(k);
-  }
-  const s = sp.toString();
+  const s = changedParams(params, next).toString();
   return s ? `?${s}` : '?';
 }

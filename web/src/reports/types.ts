@@ -10,6 +10,10 @@ import type {
   MeResponse,
   PublicStatsResponse,
 } from '../../../src/reports/schemas.js';
+// a unit's classification band by total score, exactly as the server defines it
+import type { ClassificationBand } from '../../../src/reports/indicators.js';
+
+export type { ClassificationBand };
 
 export type Period = 'week' | 'month' | 'quarter' | 'year';
 export type Framework = 'c01' | 'd766';
@@ -62,13 +66,6 @@ export interface DefinitionGroup {
   name_en: string;
   weight: number;
   indicators: DefinitionIndicator[];
-}
-
-export interface ClassificationBand {
-  key: string;
-  min: number;
-  name_vi: string;
-  name_en: string;
 }
 
 export interface FrameworkDefinition {

@@ -7,8 +7,11 @@ import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { Profile } from '../api/types.js';
-import { patterns, type FieldErrors } from './form.js';
+import { patterns, RequiredMark, type FieldErrors } from './form.js';
 import { formatDate } from './format.js';
+
+// The required mark lives with the other field helpers; pages still find it here.
+export { RequiredMark };
 
 type Json = Record<string, unknown>;
 export type FieldKind = 'string' | 'date' | 'email' | 'enum' | 'number' | 'integer' | 'boolean' | 'object' | 'lines' | 'unsupported';
@@ -208,16 +211,6 @@ function hintOf(t: TFunction, f: SchemaField): string | null {
   }
   if (f.kind === 'lines') return t('schemaForm.lines');
   return null;
-}
-
-export function RequiredMark() {
-  const { t } = useTranslation();
-  return (
-    <span className="required-mark" title={t('schemaForm.required')}>
-      {' '}
-      *<span className="sr-only"> ({t('schemaForm.required')})</span>
-    </span>
-  );
 }
 
 function Field({

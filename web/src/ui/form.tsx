@@ -125,6 +125,72 @@ export function FormAlert({ message }: { message: string | null }) {
   );
 }
 
+/** The asterisk after the label of a required field, with its words for screen readers. */
+export function RequiredMark() {
+  const { t } = useTranslation();
+  return (
+    <span className="required-mark" title={t('schemaForm.required')}>
+      {' '}
+      *<span className="sr-only"> ({t('schemaForm.required')})</span>
+    </span>
+  );
+}
+
+/** What a control inside a LabelledField spreads on itself: the label's target and its ARIA ties. */
+export interface LabelledControlProps {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/**
+ * A labelled control with its hint and error next to it: the error and hint are tied to the
+ * control by aria-describedby, the error also sets aria-invalid. After the label: "optional",
+ * else the required mark when `markRequired`.
+ */
+export function LabelledField({
+  id,
+  label,
+  error,
+  hint,
+  optional,
+  markRequired,
+  children,
+}: {
+  id?: string | undefined;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  optional?: boolean | undefined;
+  markRequired?: boolean | undefined;
+  children: (control: LabelledControlProps) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const own = useId();
+  const fid = id ?? own;
+  const errId = error ? `${fid}-err` : undefined;
+  const hintId = hint ? `${fid}-hint` : undefined;
+  return (
+    <div className="form-group">
+      <label htmlFor={fid} className="label">
+        {label}
+        {optional ? <span className="optional"> {t('form.optional')}</span> : markRequired && <RequiredMark />}
+      </label>
+      {hint && (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={errId} className="field-error">
+          {error}
+        </p>
+      )}
+      {children({ id: fid, 'aria-invalid': error ? true : undefined, 'aria-describedby': [errId, hintId].filter(Boolean).join(' ') || undefined })}
+    </div>
+  );
+}
+
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name' | 'children'>;
 
 /** A labelled input; its error (aria-invalid + aria-describedby) and hint sit next to it. */
@@ -134,37 +200,41 @@ export function TextField({
   error,
   hint,
   optional,
+  markRequired,
   ...rest
-}: { name: string; label: string; error?: string | undefined; hint?: ReactNode; optional?: boolean } & InputProps) {
-  const { t } = useTranslation();
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
+}: { name: string; label: string; error?: string | undefined; hint?: ReactNode; optional?: boolean; markRequired?: boolean } & InputProps) {
   return (
-    <div className="form-group">
-      <label htmlFor={id} className="label">
-        {label}
-        {optional && <span className="optional"> {t('form.optional')}</span>}
-      </label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      )}
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        required={!optional}
-        {...rest}
-      />
-    </div>
+    <LabelledField label={label} error={error} hint={hint} optional={optional} markRequired={markRequired}>
+      {(control) => <input {...control} name={name} required={!optional} {...rest} />}
+    </LabelledField>
+  );
+}
+
+/** A labelled textarea of plain text; its error and hint sit next to it. */
+export function TextAreaField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  optional,
+  rows = 4,
+  maxLength,
+}: {
+  id?: string | undefined;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  optional?: boolean | undefined;
+  rows?: number | undefined;
+  maxLength: number;
+}) {
+  return (
+    <LabelledField id={id} label={label} error={error} hint={hint} optional={optional} markRequired>
+      {(control) => <textarea {...control} rows={rows} required={!optional} maxLength={maxLength} value={value} onChange={(e) => onChange(e.target.value)} />}
+    </LabelledField>
   );
 }

@@ -2,15 +2,18 @@
 // tasks of my agencies that my role acts on), filtered by procedure, step, channel and due
 // state (kept in the URL), sorted by the server (late → due within a working day → on time,
 // online priority first), paginated. A table on wide screens, stacked cards on phones.
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useId, useState } from 'react';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
 import type { Me, WorkInboxItem, WorkInboxParams } from '../api/types.js';
 import { formatVnDateTime } from '../ui/format.js';
+import { ListTable, type ListColumn } from '../ui/ListTable.js';
+import { Pager, useUrlParams } from '../ui/paging.js';
 import { RequireAuth } from '../ui/session.js';
 import { ErrorMessage, Loading } from '../ui/Status.js';
+import { Tabs } from '../ui/Tabs.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { PriorityMarker, UrgencyBadge, stepLabel } from './workParts.js';
 
@@ -30,10 +33,8 @@ export default function InboxPage() {
 
 function Inbox({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [params, setParams] = useSearchParams();
+  const { params, page, update, goToPage } = useUrlParams();
   const view: View = params.get('view') === 'unit' ? 'unit' : 'mine';
-  const page = Math.max(1, Number.parseInt(params.get('trang') ?? '1', 10) || 1);
   const filter: WorkInboxParams = {
     view,
     procedure: params.get('procedure') ?? undefined,
@@ -49,36 +50,12 @@ function Inbox({ me }: { me: Me }) {
     staleTime: 0,
     placeholderData: (prev) => prev,
   });
-  const tabRefs = useRef<Record<View, HTMLButtonElement | null>>({ mine: null, unit: null });
 
-  function update(next: Record<string, string | undefined>) {
-    const sp = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v) sp.set(k, v);
-      else sp.delete(k);
-    }
-    setParams(sp);
-  }
-
-  function selectView(v: View, focus = false) {
+  function selectView(v: View) {
     update({ view: v === 'mine' ? undefined : v, trang: undefined });
-    if (focus) tabRefs.current[v]?.focus();
-  }
-
-  function onTabKey(e: KeyboardEvent<HTMLButtonElement>) {
-    const i = VIEWS.indexOf(view);
-    let next: View | undefined;
-    if (e.key === 'ArrowRight') next = VIEWS[(i + 1) % VIEWS.length];
-    else if (e.key === 'ArrowLeft') next = VIEWS[(i + VIEWS.length - 1) % VIEWS.length];
-    else if (e.key === 'Home') next = VIEWS[0];
-    else if (e.key === 'End') next = VIEWS[VIEWS.length - 1];
-    if (!next) return;
-    e.preventDefault();
-    selectView(next, true);
   }
 
   const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   return (
     <>
@@ -87,28 +64,7 @@ function Inbox({ me }: { me: Me }) {
       </p>
       <h1>{t('work.inboxTitle')}</h1>
       <p className="lead">{t('work.inboxIntro', { name: me.account.fullName })}</p>
-      <div role="tablist" aria-label={t('work.tabsLabel')} className="tabs">
-        {VIEWS.map((v) => (
-          <button
-            key={v}
-            ref={(el) => {
-              tabRefs.current[v] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`${id}-tab-${v}`}
-            aria-selected={view === v}
-            aria-controls={`${id}-panel`}
-            tabIndex={view === v ? 0 : -1}
-            className="tab"
-            onClick={() => selectView(v)}
-            onKeyDown={onTabKey}
-          >
-            {t(`work.view.${v}`)}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${view}`} className="tab-panel">
+      <Tabs tabs={VIEWS} selected={view} onSelect={selectView} label={t('work.tabsLabel')} tabLabel={(v) => t(`work.view.${v}`)}>
         <Filters key={params.toString()} params={params} onApply={update} steps={[...new Set([...STEPS, ...(list.data?.items.map((i) => i.step) ?? [])])]} />
         <p className="result-count" aria-live="polite">
           {list.data ? t('work.count', { count: total }) : ''}
@@ -122,26 +78,8 @@ function Inbox({ me }: { me: Me }) {
         ) : (
           <InboxTable items={list.data.items} caption={t(`work.view.${view}`)} />
         )}
-        {pages > 1 && (
-          <nav className="pagination" aria-label={t('pagination.label')}>
-            {page > 1 ? (
-              <button type="button" className="button button-secondary" onClick={() => update({ trang: page - 1 > 1 ? String(page - 1) : undefined })}>
-                {t('pagination.previous')}
-              </button>
-            ) : (
-              <span />
-            )}
-            <span>{t('pagination.pageOf', { page, pages })}</span>
-            {page < pages ? (
-              <button type="button" className="button button-secondary" onClick={() => update({ trang: String(page + 1) })}>
-                {t('pagination.next')}
-              </button>
-            ) : (
-              <span />
-            )}
-          </nav>
-        )}
-      </div>
+        <Pager page={page} total={total} pageSize={PAGE_SIZE} onPage={goToPage} />
+      </Tabs>
     </>
   );
 }
@@ -247,52 +185,39 @@ function Filters({ params, onApply, steps }: { params: URLSearchParams; onApply:
 
 function InboxTable({ items, caption }: { items: WorkInboxItem[]; caption: string }) {
   const { t } = useTranslation();
-  return (
-    <div className="table-wrap">
-      <table className="table-stack work-table">
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('dossier.code')}</th>
-            <th scope="col">{t('dossier.procedure')}</th>
-            <th scope="col">{t('dossier.applicant')}</th>
-            <th scope="col">{t('work.step')}</th>
-            <th scope="col">{t('work.agency')}</th>
-            <th scope="col">{t('work.assignee')}</th>
-            <th scope="col">{t('work.dueAt')}</th>
-            <th scope="col">{t('work.state')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => (
-            <tr key={i.taskId}>
-              <td data-label={t('dossier.code')} className="break">
-                <Link to={`/can-bo/xu-ly/${encodeURIComponent(i.code)}`}>{i.code}</Link>
-              </td>
-              <td data-label={t('dossier.procedure')}>
-                {i.procedureName}
-                <span className="cell-note">{i.procedureCode}</span>
-              </td>
-              <td data-label={t('dossier.applicant')}>{i.applicantName}</td>
-              <td data-label={t('work.step')}>
-                {stepLabel(t, i.step, i.kind)}
-                {i.kind !== 'step' && <span className="cell-note">{t(`work.kind.${i.kind}`)}</span>}
-              </td>
-              <td data-label={t('work.agency')}>{i.agencyName}</td>
-              <td data-label={t('work.assignee')}>{i.assigneeName ?? <span className="muted">{t('work.unassigned')}</span>}</td>
-              <td data-label={t('work.dueAt')} className="nowrap">
-                {i.dueAt ? formatVnDateTime(i.dueAt) : '—'}
-              </td>
-              <td data-label={t('work.state')}>
-                <span className="badges">
-                  <UrgencyBadge urgency={i.urgency} />
-                  {i.onlinePriority && <PriorityMarker />}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  const columns: ListColumn<WorkInboxItem>[] = [
+    { label: t('dossier.code'), className: 'break', cell: (i) => <Link to={`/can-bo/xu-ly/${encodeURIComponent(i.code)}`}>{i.code}</Link> },
+    {
+      label: t('dossier.procedure'),
+      cell: (i) => (
+        <>
+          {i.procedureName}
+          <span className="cell-note">{i.procedureCode}</span>
+        </>
+      ),
+    },
+    { label: t('dossier.applicant'), cell: (i) => i.applicantName },
+    {
+      label: t('work.step'),
+      cell: (i) => (
+        <>
+          {stepLabel(t, i.step, i.kind)}
+          {i.kind !== 'step' && <span className="cell-note">{t(`work.kind.${i.kind}`)}</span>}
+        </>
+      ),
+    },
+    { label: t('work.agency'), cell: (i) => i.agencyName },
+    { label: t('work.assignee'), cell: (i) => i.assigneeName ?? <span className="muted">{t('work.unassigned')}</span> },
+    { label: t('work.dueAt'), className: 'nowrap', cell: (i) => (i.dueAt ? formatVnDateTime(i.dueAt) : '—') },
+    {
+      label: t('work.state'),
+      cell: (i) => (
+        <span className="badges">
+          <UrgencyBadge urgency={i.urgency} />
+          {i.onlinePriority && <PriorityMarker />}
+        </span>
+      ),
+    },
+  ];
+  return <ListTable caption={caption} className="work-table" columns={columns} rows={items} rowKey={(i) => i.taskId} />;
 }

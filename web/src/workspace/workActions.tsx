@@ -2,14 +2,15 @@
 // actions the server lists for this officer on this task; the form opens below its button
 // with focus on its first field, labels every field, shows errors next to the fields and in
 // an alert (reason codes in words), and gives focus back to its button when cancelled.
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api/client.js';
 import type { DossierDetail, RequiredDocument, WorkAction, WorkActionName, WorkTask, WorkView } from '../api/types.js';
 import { AgencyPicker, type PickedAgency } from '../admin/AgencyPicker.js';
 import { SupplementChecklist, UploadControl, checklistItems, reasonLines, type Checklist, type UploadedFile } from '../dossiers/parts.js';
-import { FormAlert } from '../ui/form.js';
+import { ActionButtons } from '../ui/ActionButtons.js';
+import { FormAlert, LabelledField, TextAreaField } from '../ui/form.js';
 import { RequiredMark } from '../ui/SchemaForm.js';
 import { workErrorText } from './workParts.js';
 
@@ -27,109 +28,44 @@ export interface ActionContext {
 /** The buttons of a task's actions and the form of the one opened. */
 export function TaskActions({ ctx, onDone }: { ctx: ActionContext; onDone: (message: string) => void }) {
   const { t } = useTranslation();
-  const id = useId();
-  const [open, setOpen] = useState<WorkActionName | null>(null);
-  const buttons = useRef<Partial<Record<WorkActionName, HTMLButtonElement | null>>>({});
   const actions = ORDER.filter((a) => ctx.task.actions.includes(a));
   if (actions.length === 0) return <p className="muted">{t('work.noActions')}</p>;
-  const close = () => {
-    const was = open;
-    setOpen(null);
-    if (was) window.setTimeout(() => buttons.current[was]?.focus(), 0);
-  };
   return (
-    <div className="task-actions">
-      <div className="form-actions" role="group" aria-label={t('work.actionsFor', { step: ctx.task.stepName })}>
-        {actions.map((a) => (
-          <button
-            key={a}
-            ref={(el) => {
-              buttons.current[a] = el;
-            }}
-            type="button"
-            className={a === actions[0] ? 'button' : 'button button-secondary'}
-            aria-expanded={open === a}
-            aria-controls={open === a ? `${id}-form` : undefined}
-            onClick={() => setOpen(open === a ? null : a)}
-          >
-            {t(`work.action.${a}`)}
-          </button>
-        ))}
-      </div>
-      {open && (
+    <ActionButtons actions={actions} label={t('work.actionsFor', { step: ctx.task.stepName })} actionLabel={(a) => t(`work.action.${a}`)}>
+      {({ action, id, cancel, finish }) => (
         <ActionForm
-          key={open}
-          id={`${id}-form`}
-          action={open}
+          id={id}
+          action={action}
           ctx={ctx}
-          onCancel={close}
+          onCancel={cancel}
           onDone={(m) => {
-            setOpen(null);
+            finish();
             onDone(m);
           }}
         />
       )}
-    </div>
+    </ActionButtons>
   );
 }
 
 type Errors = Record<string, string>;
 
+/** the longest note, reason, question or answer of an action */
+const MAX_TEXT = 2000;
+
 function isAction(b: WorkAction | Errors): b is WorkAction {
   return typeof (b as { taskId?: unknown }).taskId === 'number';
 }
 
-function AreaField({ id, label, value, onChange, error, hint, optional, rows = 3 }: { id: string; label: string; value: string; onChange: (v: string) => void; error?: string | undefined; hint?: string; optional?: boolean; rows?: number }) {
-  const { t } = useTranslation();
-  const errId = error ? `${id}-err` : undefined;
-  const hintId = hint ? `${id}-hint` : undefined;
-  return (
-    <div className="form-group">
-      <label htmlFor={id} className="label">
-        {label}
-        {optional ? <span className="optional"> {t('form.optional')}</span> : <RequiredMark />}
-      </label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={errId} className="field-error">
-          {error}
-        </p>
-      )}
-      <textarea
-        id={id}
-        rows={rows}
-        required={!optional}
-        maxLength={2000}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[errId, hintId].filter(Boolean).join(' ') || undefined}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </div>
-  );
-}
-
 function SelectField({ id, label, value, onChange, error, children }: { id: string; label: string; value: string; onChange: (v: string) => void; error?: string | undefined; children: ReactNode }) {
-  const errId = error ? `${id}-err` : undefined;
   return (
-    <div className="form-group">
-      <label htmlFor={id} className="label">
-        {label}
-        <RequiredMark />
-      </label>
-      {error && (
-        <p id={errId} className="field-error">
-          {error}
-        </p>
+    <LabelledField id={id} label={label} error={error} markRequired>
+      {(control) => (
+        <select {...control} required value={value} onChange={(e) => onChange(e.target.value)}>
+          {children}
+        </select>
       )}
-      <select id={id} required value={value} aria-invalid={error ? true : undefined} aria-describedby={errId} onChange={(e) => onChange(e.target.value)}>
-        {children}
-      </select>
-    </div>
+    </LabelledField>
   );
 }
 
@@ -308,7 +244,7 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
           ) : (
             next[0] && <p>{t('work.handOverTo', { step: view.steps.find((x) => x.id === next[0])?.name ?? next[0] })}</p>
           )}
-          <AreaField id={f('note')} label={t('work.note')} value={note} onChange={setNote} optional />
+          <TextAreaField id={f('note')} label={t('work.note')} value={note} onChange={setNote} optional rows={3} maxLength={MAX_TEXT} />
         </>
       );
       break;
@@ -323,7 +259,7 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
               </option>
             ))}
           </SelectField>
-          <AreaField id={f('reason')} label={t('work.reason')} value={text} onChange={setText} error={errors.reason} />
+          <TextAreaField id={f('reason')} label={t('work.reason')} value={text} onChange={setText} error={errors.reason} rows={3} maxLength={MAX_TEXT} />
         </>
       );
       break;
@@ -334,7 +270,7 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
           <AgencyPicker name="agency" label={action === 'consult' ? t('work.consultAgency') : t('work.transferAgency')} value={agency} onChange={setAgency} error={errors.agency} />
           {action === 'consult' ? (
             <>
-              <AreaField id={f('question')} label={t('work.question')} value={text} onChange={setText} error={errors.question} rows={4} />
+              <TextAreaField id={f('question')} label={t('work.question')} value={text} onChange={setText} error={errors.question} rows={4} maxLength={MAX_TEXT} />
               <div className="form-group">
                 <label htmlFor={f('days')} className="label">
                   {t('work.days')}
@@ -365,7 +301,7 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
               </div>
             </>
           ) : (
-            <AreaField id={f('reason')} label={t('work.reason')} value={text} onChange={setText} error={errors.reason} />
+            <TextAreaField id={f('reason')} label={t('work.reason')} value={text} onChange={setText} error={errors.reason} rows={3} maxLength={MAX_TEXT} />
           )}
         </>
       );
@@ -383,7 +319,7 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
               <strong>{t('work.branchTask')}</strong> {task.detail.task}
             </p>
           )}
-          <AreaField id={f('answer')} label={t('work.answer')} value={text} onChange={setText} error={errors.answer} rows={4} />
+          <TextAreaField id={f('answer')} label={t('work.answer')} value={text} onChange={setText} error={errors.answer} rows={4} maxLength={MAX_TEXT} />
         </>
       );
       break;
@@ -400,15 +336,15 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
       );
       break;
     case 'approve':
-      fields = <AreaField id={f('note')} label={t('work.note')} value={note} onChange={setNote} optional />;
+      fields = <TextAreaField id={f('note')} label={t('work.note')} value={note} onChange={setNote} optional rows={3} maxLength={MAX_TEXT} />;
       break;
     case 'refuse':
-      fields = <AreaField id={f('reasons')} label={t('desk.refuseReasons')} hint={t('desk.refuseHint')} value={text} onChange={setText} error={errors.reasons} rows={4} />;
+      fields = <TextAreaField id={f('reasons')} label={t('desk.refuseReasons')} hint={t('desk.refuseHint')} value={text} onChange={setText} error={errors.reasons} rows={4} maxLength={MAX_TEXT} />;
       break;
     case 'record_result':
       fields = (
         <>
-          <AreaField id={f('summary')} label={t('work.summary')} hint={t('work.summaryHint')} value={text} onChange={setText} error={errors.summary} />
+          <TextAreaField id={f('summary')} label={t('work.summary')} hint={t('work.summaryHint')} value={text} onChange={setText} error={errors.summary} rows={3} maxLength={MAX_TEXT} />
           <UploadControl label={t('work.resultFile')} note={t('work.resultFileHint')} required value={file} onChange={setFile} error={errors.documents} />
         </>
       );
