@@ -17,10 +17,13 @@ export interface BenchDb {
   dispose(): Promise<void>;
 }
 
-/** An empty database: for SQLite `<sqliteDir>/motcua.sqlite`, for PostgreSQL the schema `pgSchema`; kept after dispose when keep. */
-export async function freshBenchDb(engine: Engine, opts: { sqliteDir: string; pgSchema: string; keep: boolean }): Promise<BenchDb> {
+/**
+ * An empty database: for SQLite `<sqliteDir>/motcua.sqlite`, for PostgreSQL the schema `pgSchema`;
+ * kept after dispose when keep; with reuse, the one an earlier kept run left, as it is.
+ */
+export async function freshBenchDb(engine: Engine, opts: { sqliteDir: string; pgSchema: string; keep: boolean; reuse?: boolean }): Promise<BenchDb> {
   if (engine === 'sqlite') {
-    fs.rmSync(opts.sqliteDir, { recursive: true, force: true });
+    if (!opts.reuse) fs.rmSync(opts.sqliteDir, { recursive: true, force: true });
     fs.mkdirSync(opts.sqliteDir, { recursive: true });
     const file = `${opts.sqliteDir}/motcua.sqlite`;
     const b: BenchDb = {
@@ -41,11 +44,13 @@ export async function freshBenchDb(engine: Engine, opts: { sqliteDir: string; pg
     return b;
   }
   const schema = opts.pgSchema;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`drop schema if exists ${schema} cascade`);
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
+  if (!opts.reuse) {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+  }
   const open = () => openDatabase({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 10 });
   const b: BenchDb = {
     engine,
