@@ -319,6 +319,12 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/public/stats': { kind: 'public', req: () => get('/api/public/stats?period=year&at=2026') },
   'GET /api/public/stats.csv': { kind: 'public', req: () => get('/api/public/stats.csv?period=year&at=2026') },
   // ── end of reports routes ──
+  // ── results routes ──
+  // ── end of results routes ──
+  // ── registries routes ──
+  // ── end of registries routes ──
+  // ── datastore routes ──
+  // ── end of datastore routes ──
 };
 
 describe('authorization matrix', () => {

@@ -9,6 +9,7 @@ import * as m0003 from './migrations/0003_dossiers.js';
 import * as m0004 from './migrations/0004_workflow.js';
 import * as m0005 from './migrations/0005_feedback.js';
 import * as m0006 from './migrations/0006_reports.js';
+import * as m0007 from './migrations/0007_once_only.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_catalog': m0001,
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_workflow': m0004,
   '0005_feedback': m0005,
   '0006_reports': m0006,
+  '0007_once_only': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

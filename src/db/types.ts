@@ -3,6 +3,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { FeedbackTables } from './types-feedback.js';
 import type { ReportTables } from './types-reports.js';
+import type { OnceOnlyTables } from './types-once-only.js';
 
 type Flag = number;
 
@@ -325,9 +326,20 @@ export interface DossierDocumentTable {
   filename: string | null;
   media_type: string | null;
   size: number | null;
-  /** upload (online) · scan (desk) · paper (checked at the desk, no scan) */
+  /** upload (online) · scan (desk) · paper (checked at the desk, no scan) · store (from the applicant's data store) · registry (fetched by the agency from a shared registry) · result · reused (an earlier member's result) */
   source: string;
   event_seq: number;
+  evidence_type: string | null;
+  store_item_id: number | null;
+  e_result_id: number | null;
+  /** registry subject key (CCCD / enterprise code) for a document fetched from a registry */
+  registry_key: string | null;
+  /** when the applicant consented to this reuse (store / registry) */
+  consent_at: string | null;
+  /** 1: taken from data the state already holds (store, registry, earlier result): no paper may be asked for */
+  reused: Generated<number>;
+  /** 1: the component exists as an electronic file (uploaded, scanned, reused) */
+  digitised: Generated<number>;
 }
 
 export interface CounterTable {
@@ -364,7 +376,7 @@ export interface HolidayScheduleTable {
   updated_by: number | null;
 }
 
-export interface Database extends FeedbackTables, ReportTables {
+export interface Database extends FeedbackTables, ReportTables, OnceOnlyTables {
   blobs: BlobTable;
   uploads: UploadTable;
   dossiers: DossierTable;

@@ -20,7 +20,7 @@ export const EVENT_TYPES = [
   'submitted', 'received', 'supplement_requested', 'supplement_provided', 'refused', 'withdrawn',
   'task_claimed', 'task_assigned', 'handed_over', 'returned_to_step', 'consultation_requested', 'consultation_answered',
   'transferred', 'processing_supplement_requested', 'approved', 'result_recorded', 'result_returned', 'apology_issued',
-  'member_result_recorded', 'rated',
+  'member_result_recorded', 'rated', 'documents_digitised', 'result_revoked',
 ] as const;
 export type DossierEventType = (typeof EVENT_TYPES)[number];
 
@@ -68,6 +68,13 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   // the applicant rates the service once the dossier is finished (online as the owner, or at the
   // desk's kiosk proven by the check value); the status does not change (src/feedback)
   rated: { moves: { returned: 'returned', refused: 'refused' }, by: ['applicant'] },
+  // the desk scans paper components (or a paper result) into the dossier: the status does not change
+  documents_digitised: {
+    moves: { submitted: 'submitted', received: 'received', supplement_requested: 'supplement_requested', processing: 'processing', processing_supplement: 'processing_supplement', resolved: 'resolved', returned: 'returned' },
+    by: ['desk_officer'],
+  },
+  // the issuing agency revokes an e-result of this dossier, with its reason (src/results)
+  result_revoked: { moves: { resolved: 'resolved', returned: 'returned' }, by: ['unit_head', 'agency_leader'] },
 };
 
 export const TERMINAL: ReadonlySet<DossierStatus> = new Set(['refused', 'withdrawn', 'returned']);

@@ -10,6 +10,7 @@ export const ACTIONS = [
   'workspace.enter',
   'dossier.receive', 'dossier.read', 'dossier.process', 'task.assign', 'workflow.edit',
   'complaint.read', 'complaint.handle', 'report.read', 'indicator.edit',
+  'registry.lookup', 'registry.admin', 'result.revoke', 'result.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -41,6 +42,13 @@ export const ROLE_ACTIONS: Record<Action, readonly Role[]> = {
   'report.read': ['unit_head', 'agency_leader', 'supervisor', 'system_admin'],
   // indicator formulas and weights are city-wide data
   'indicator.edit': ['system_admin'],
+  // shared registries (once-only): a lookup is for a declared purpose — a dossier the officer
+  // handles — and is logged for the data subject; imports and browsing are city-wide admin work
+  'registry.lookup': ['desk_officer', 'specialist', 'unit_head', 'agency_leader'],
+  'registry.admin': ['system_admin'],
+  // e-results: the heads of the issuing agency revoke them; its officers list them
+  'result.revoke': ['unit_head', 'agency_leader'],
+  'result.read': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
 };
 
 /** A grant as the permission check sees it: role and the materialised path of its agency. */

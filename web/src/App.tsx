@@ -45,6 +45,7 @@ const IndicatorsPage = lazy(() => import('./reports/IndicatorsPage.js'));
 const MyIndicatorsPage = lazy(() => import('./reports/MyIndicatorsPage.js'));
 const PublicStatsPage = lazy(() => import('./reports/PublicStatsPage.js'));
 const IndicatorDefinitionsPage = lazy(() => import('./reports/IndicatorDefinitionsPage.js'));
+// ── once-only pages (lazy imports) ──
 
 const router = createBrowserRouter([
   {
@@ -90,6 +91,7 @@ const router = createBrowserRouter([
       { path: 'can-bo/cua-toi', element: <MyIndicatorsPage /> },
       { path: 'cong-khai', element: <PublicStatsPage /> },
       { path: 'quan-tri/chi-so', element: <IndicatorDefinitionsPage /> },
+      // ── once-only routes ──
       { path: '*', element: <NotFoundPage /> },
     ],
   },
