@@ -21,7 +21,11 @@ import { CalendarService } from './calendar/schedules-store.js';
 import { BlobStore } from './documents/blob-store.js';
 import { dossierRoutes } from './dossiers/routes.js';
 import { workflowRoutes } from './workflow/routes.js';
+import { resultRoutes } from './results/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
+import { registryRoutes } from './registries/routes.js';
+import { datastoreRoutes } from './datastore/routes.js';
+import { safeRequestSerializer } from './registries/log-safe.js';
 import { reportRoutes } from './reports/routes.js';
 import { adminRoutes } from './identity/admin-routes.js';
 import { authPlugin } from './identity/auth-plugin.js';
@@ -42,7 +46,7 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface AppDeps {
   db: Db;
-  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'dataDir' | 'webDir' | 'publicUrl' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'trustProxy' | 'oidc'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'dataDir' | 'webDir' | 'publicUrl' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'trustProxy' | 'oidc'> & Partial<Pick<Config, 'signingDir' | 'signingP12Passphrase'>>;
   /** the durable mail worker, woken after a request enqueues mail */
   mail?: MailWorker;
   clock?: Clock;
@@ -68,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       level: deps.config.logLevel,
       ...(deps.logStream ? { stream: deps.logStream } : {}),
       redact: ['req.headers.cookie', 'req.headers.authorization'],
+      // request URLs without CCCD / tax codes / registry search terms (personal data never in logs)
+      serializers: { req: safeRequestSerializer },
     },
     bodyLimit: deps.config.bodyLimit,
     requestIdHeader: 'x-request-id',
@@ -135,6 +141,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'calendar', description: 'Working days and holidays' },
         { name: 'feedback', description: 'Ratings of dossiers (online and at the kiosk), complaints and suggestions (PAKN)' },
         { name: 'reports', description: 'Service quality: dashboards, Circular 01 and Decision 766 indicators, public statistics' },
+        { name: 'registries', description: 'Shared registries (citizens, businesses): purpose-bound lookups, imports, my data' },
+        { name: 'results', description: 'Signed e-results: public verification (QR, PDF upload, JWS), revocation, the issuing officer\'s draft' },
+        { name: 'datastore', description: "The applicant's data store (kho dữ liệu): stored documents and results, reuse options" },
         { name: 'ops', description: 'Health and readiness' },
       ],
     },
@@ -170,10 +179,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dossierRoutes, {
     db: deps.db, clock, calendar, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), publicUrl, uploadLimit: deps.config.uploadLimit, mail: deps.mail,
   });
-  await app.register(workflowRoutes, { db: deps.db, clock, calendar, publicUrl, mail: deps.mail });
+  // signed e-results (#7): issued by record_result, verified publicly
+  const resultDeps = { blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), signing: { dir: deps.config.signingDir ?? path.join(deps.config.dataDir, 'signing'), p12Passphrase: deps.config.signingP12Passphrase ?? '' }, publicUrl };
+  await app.register(workflowRoutes, { db: deps.db, clock, calendar, publicUrl, mail: deps.mail, results: resultDeps });
+  await app.register(resultRoutes, { db: deps.db, clock, blobs: resultDeps.blobs, publicUrl, mail: deps.mail });
   await app.register(reportRoutes, { db: deps.db, clock, calendar });
   // the same content-addressed store as dossier uploads (complaint attachments)
   await app.register(feedbackRoutes, { db: deps.db, clock, calendar, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')), publicUrl, mail: deps.mail });
+  await app.register(registryRoutes, { db: deps.db, clock });
+  // the applicant's data store (kho dữ liệu, #7): same blob store as uploads
+  await app.register(datastoreRoutes, { db: deps.db, clock, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')) });
 
   // The SPA: static assets, and index.html for any other GET that a browser navigates to.
   const webDir = deps.config.webDir;

@@ -30,12 +30,16 @@ export interface Config {
   oidc: { issuer: string; clientId: string; clientSecret: string | undefined; citizenIdClaim: string } | undefined;
   /** directory of the built SPA */
   webDir: string;
+  /** signed e-results: the city CA and agency keys (<dir>/agencies/<agency code>.p12 overrides the demo CA) */
+  signingDir: string;
+  signingP12Passphrase: string;
 }
 
 /** Documented in README's configuration table; keep the two in step. */
 export const CONFIG_VARIABLES = [
   'PORT', 'HOST', 'DATA_DIR', 'UPLOAD_LIMIT', 'DATABASE_URL', 'LOG_LEVEL', 'BODY_LIMIT', 'SEED', 'WEB_DIR', 'PUBLIC_URL', 'SMTP_URL', 'MAIL_FROM',
   'SESSION_IDLE_MINUTES', 'SESSION_MAX_HOURS', 'TRUST_PROXY', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_CITIZEN_ID_CLAIM',
+  'SIGNING_DIR', 'SIGNING_P12_PASSPHRASE',
 ] as const;
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -82,5 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: trustProxy === 'true',
     oidc,
     webDir: path.resolve(cwd, env.WEB_DIR || 'dist/web'),
+    signingDir: path.resolve(cwd, env.SIGNING_DIR || path.join(env.DATA_DIR || './data', 'signing')),
+    signingP12Passphrase: env.SIGNING_P12_PASSPHRASE ?? '',
   };
 }

@@ -13,12 +13,14 @@ import { verifyChains } from './dossiers/event-log.js';
 import { vnDate } from './lib/dates.js';
 import { StartupError } from './lib/startup-error.js';
 import { importCatalogFile, openConfiguredDatabase, seedIfEmpty } from './system.js';
+import { importRegistryFile } from './registries/cli.js';
 
 const USAGE = `usage: motcua <command>
   serve                     serve the API, the web app and background jobs (default)
   migrate                   apply new database migrations and exit
   seed                      load the reference city (and, unless SEED=catalog, demo accounts) into an empty database
   import-catalog FILE       import a catalog JSON file (validated; all or nothing)
+  import-registry <citizens|businesses> FILE   import registry rows from CSV/JSON (validated; all or nothing)
   export-catalog [FILE]     write the whole catalog as JSON (stdout by default)
   verify-log                recompute every dossier's event hash chain; exit 1 on the first broken link of any
   recompute-stats [--fix]   recompute service-quality statistics from the event log; list differences (exit 1), or rebuild with --fix`;
@@ -96,6 +98,17 @@ async function run(argv: string[]): Promise<void> {
     try {
       const report = await importCatalogFile(db, file, new Date());
       console.log(`imported ${file}: ${report.fields} fields, ${report.agencies} agencies, ${report.versionsCreated} new procedure versions (${report.versionsUnchanged} unchanged), ${report.groups} groups`);
+    } finally {
+      await db.destroy();
+    }
+    return;
+  }
+  if (command === 'import-registry') {
+    const db = await openConfiguredDatabase(config);
+    try {
+      const r = await importRegistryFile(db, args[0], args[1], new Date());
+      console.log(r.text);
+      if (!r.ok) process.exitCode = 1;
     } finally {
       await db.destroy();
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { importCatalog } from './catalog/import-catalog.js';
 import { countCatalog } from './catalog/store.js';
 import { seedDemoAccounts } from './identity/demo-accounts.js';
+import { seedDemoRegistry } from './registries/demo-registry.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -38,7 +39,10 @@ export async function seedIfEmpty(db: Db, now: Date, what: 'demo' | 'catalog' | 
   const counts = await countCatalog(db);
   if (counts.agencies > 0 || counts.procedures > 0) return false;
   await importCatalogFile(db, seedCatalogPath(), now);
-  if (what === 'demo') await seedDemoAccounts(db, now);
+  if (what === 'demo') {
+    await seedDemoAccounts(db, now);
+    await seedDemoRegistry(db, now);
+  }
   return true;
 }
 

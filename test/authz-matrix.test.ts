@@ -59,6 +59,10 @@ interface Ctx {
   dossier(t: DossierTarget): Promise<{ code: string; check: string; docId: number; uploadId: string }>;
   /** a fresh complaint routed to the relation's agency (answered publicly when asked), with one attachment */
   complaint(rel: AgencyRelation, opts?: { answered?: boolean }): Promise<{ code: string; key: string; attachmentId: number }>;
+  /** a signed e-result issued by the relation's agency in a fresh dossier of the matrix citizen (or someone else's) */
+  eResult(rel: AgencyRelation, owner?: OwnerRelation): Promise<{ serial: string }>;
+  /** the test database (registries: seed a record, mark a dossier document as fetched from a registry) */
+  db: TestDb['db'];
 }
 interface Req {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -84,6 +88,18 @@ const get = (url: string): Req => ({ method: 'GET', url });
 const REPORT_ROLES: Role[] = ['unit_head', 'agency_leader', 'supervisor', 'system_admin'];
 /** every criterion of the matrix's (online) dossiers, for a valid rating */
 const FEEDBACK_CRITERIA = criteriaFor('online');
+
+/** a data store item of the caller being tested (the business's for the business caller; the citizen's otherwise) */
+async function storeItemOfCaller(c: Ctx): Promise<number> {
+  const upload = await c.db.selectFrom('uploads').selectAll().where('id', '=', await c.uploadFor()).executeTakeFirstOrThrow();
+  const owner = c.caller === 'business' ? c.businessOf.own : c.citizenId;
+  const row = await c.db
+    .insertInto('data_store_items')
+    .values({ owner_account_id: owner, evidence_type: null, title: 'Tệp', issuer_agency_id: null, issuer_name: null, issued_on: null, valid_until: null, sha256: upload.sha256, filename: 'a.pdf', media_type: upload.media_type, size: upload.size, source: 'upload', e_result_id: null, origin_dossier_id: null, created_at: upload.created_at, removed_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 
 const MATRIX: Record<string, Rule> = {
   'GET /healthz': { kind: 'public', req: () => get('/healthz') },
@@ -320,10 +336,91 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/public/stats.csv': { kind: 'public', req: () => get('/api/public/stats.csv?period=year&at=2026') },
   // ── end of reports routes ──
   // ── results routes ──
+  'GET /api/verify/:serial': { kind: 'public', req: async (c) => get(`/api/verify/${(await c.eResult('own')).serial}`) },
+  'POST /api/verify': { kind: 'public', req: () => ({ method: 'POST', url: '/api/verify', body: { jws: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln' } }) },
+  // the holder (the matrix citizen's own dossier) or an officer reading results of its subtree
+  'GET /api/results/:serial/pdf': {
+    kind: 'dossier',
+    roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+    applicant: true,
+    req: async (c, d) => get(`/api/results/${(await c.eResult(d.relation, d.owner)).serial}/pdf`),
+  },
+  'GET /api/results': { kind: 'role', roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'], req: () => get('/api/results') },
+  'POST /api/results/:serial/revoke': { kind: 'scoped', roles: ['unit_head', 'agency_leader'], req: async (c, r) => ({ method: 'POST', url: `/api/results/${(await c.eResult(r)).serial}/revoke`, body: { reason: 'Cấp nhầm' } }) },
+  // The matrix's dossiers have no open step, so nobody may record their result: every caller is
+  // refused (403 without dossier.process, 404 with it). The allowed side (the officer at the result
+  // step gets the draft) is covered in test/results.test.ts.
+  'GET /api/work/dossiers/:code/e-result-draft': { kind: 'role', roles: [], req: async (c) => get(`/api/work/dossiers/${(await c.dossier({ relation: 'own', owner: 'own' })).code}/e-result-draft`) },
   // ── end of results routes ──
   // ── registries routes ──
+  // a lookup is for a dossier the officer handles (its receiving agency in scope); found or not, 200 and logged
+  'GET /api/registries/citizens/:citizenId': { kind: 'dossier', roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader'], applicant: false, req: async (c, d) => get(`/api/registries/citizens/031090001234?dossier=${(await c.dossier(d)).code}`) },
+  'GET /api/registries/businesses/:code': { kind: 'dossier', roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader'], applicant: false, req: async (c, d) => get(`/api/registries/businesses/0100109106?dossier=${(await c.dossier(d)).code}`) },
+  'GET /api/dossiers/:code/registry-evidence/:documentId': {
+    kind: 'dossier',
+    roles: ['desk_officer', 'specialist', 'unit_head', 'agency_leader'],
+    applicant: false,
+    req: async (c, d) => {
+      const x = await c.dossier(d);
+      await c.db.updateTable('dossier_documents').set({ source: 'registry', sha256: null, filename: null, media_type: null, size: null, registry_key: '031090001234', reused: 1, digitised: 1, consent_at: '2026-03-02T03:00:00.000Z' }).where('id', '=', x.docId).execute();
+      return get(`/api/dossiers/${x.code}/registry-evidence/${x.docId}`);
+    },
+  },
+  'GET /api/me/lookups': { kind: 'self', req: () => get('/api/me/lookups') },
+  'GET /api/me/registry-records': { kind: 'self', req: () => get('/api/me/registry-records') },
+  'GET /api/me/export': { kind: 'self', req: () => get('/api/me/export') },
+  'GET /api/admin/registries/imports': { kind: 'role', roles: ['system_admin'], req: () => get('/api/admin/registries/imports') },
+  'GET /api/admin/registries/imports/:id': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: async (c) => {
+      const admin = await c.db.selectFrom('accounts').select('id').where('email', '=', 'system_admin@matrix.vn').executeTakeFirstOrThrow();
+      const r = await c.db.insertInto('registry_imports').values({ registry: 'citizens', filename: 'a.csv', format: 'csv', total_rows: 0, accepted_rows: 0, rejected_rows: 0, status: 'rejected', report: '{"rejected":[]}', by_account_id: admin.id, at: '2026-03-02T03:00:00.000Z' }).returning('id').executeTakeFirstOrThrow();
+      return get(`/api/admin/registries/imports/${r.id}`);
+    },
+  },
+  'GET /api/admin/registries/:registry': { kind: 'role', roles: ['system_admin'], req: () => get('/api/admin/registries/citizens?q=nguyen') },
+  'GET /api/admin/registries/:registry/:key': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: async (c) => {
+      const { seedRecords } = await import('../src/registries/store.js');
+      await c.db.transaction().execute((tx) => seedRecords(tx, 'businesses', [{ enterpriseCode: '0100109106', name: 'Công ty A', address: 'Hải Phòng', legalRepresentative: 'Nguyễn Văn A', legalRepresentativeId: null, status: 'active', registeredOn: null }], new Date('2026-03-02T03:00:00Z')));
+      return get('/api/admin/registries/businesses/0100109106');
+    },
+  },
+  'POST /api/admin/registries/:registry/imports': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: (c) => {
+      const m = multipartFile(Buffer.from(`citizenId,fullName,birthDate,gender\n031090${String(c.seq()).padStart(6, '0')},Nguyễn Văn Ma Trận,1990-01-01,male\n`), 'dan-cu.csv', 'text/csv');
+      return { method: 'POST', url: '/api/admin/registries/citizens/imports', body: m.body, headers: m.headers };
+    },
+  },
   // ── end of registries routes ──
   // ── datastore routes ──
+  'GET /api/evidence-types': { kind: 'public', req: () => get('/api/evidence-types') },
+  // the applicant's own store (the business's when acting for it); officers have none (403). Someone else's item → 404: test/datastore.test.ts
+  'GET /api/me/store': { kind: 'self', callers: ['citizen', 'business'], req: () => get('/api/me/store') },
+  'GET /api/me/store/:id/file': { kind: 'self', callers: ['citizen', 'business'], req: async (c) => get(`/api/me/store/${await storeItemOfCaller(c)}/file`) },
+  'POST /api/me/store': { kind: 'self', callers: ['citizen', 'business'], req: async (c) => ({ method: 'POST', url: '/api/me/store', body: { upload: await c.uploadFor(), title: 'Giấy khai sinh (bản sao)', issuedOn: '2020-05-04' } }) },
+  'DELETE /api/me/store/:id': { kind: 'self', callers: ['citizen', 'business'], req: async (c) => ({ method: 'DELETE', url: `/api/me/store/${await storeItemOfCaller(c)}` }) },
+  'GET /api/me/store/options/:nationalCode': { kind: 'self', callers: ['citizen', 'business'], req: () => get('/api/me/store/options/1.001193') },
+  // the desk of the receiving agency scans a paper component with its own upload
+  'POST /api/desk/dossiers/:code/documents/:id/digitise': {
+    kind: 'dossier',
+    roles: ['desk_officer'],
+    applicant: false,
+    req: async (c, d) => {
+      const x = await c.dossier(d);
+      await c.db.updateTable('dossier_documents').set({ source: 'paper', sha256: null, filename: null, media_type: null, size: null, digitised: 0 }).where('id', '=', x.docId).execute();
+      const upload = await c.db.selectFrom('uploads').selectAll().where('id', '=', x.uploadId).executeTakeFirstOrThrow();
+      const me = await c.db.selectFrom('accounts').select('id').where('email', '=', `${c.caller}@matrix.vn`).executeTakeFirst();
+      const id = `00000000-0000-4000-8000-${String(c.seq()).padStart(12, '0')}`;
+      await c.db.insertInto('uploads').values({ id, owner_account_id: me?.id ?? c.citizenId, sha256: upload.sha256, filename: 'scan.pdf', media_type: upload.media_type, size: upload.size, created_at: upload.created_at }).execute();
+      return { method: 'POST', url: `/api/desk/dossiers/${x.code}/documents/${x.docId}/digitise`, body: { upload: id } };
+    },
+  },
   // ── end of datastore routes ──
 };
 
@@ -366,6 +463,7 @@ describe('authorization matrix', () => {
     const otherDelegation = await insertDelegation(t.db, otherBusiness, otherCitizenId, at);
     ctx = {
       officerAt,
+      db: t.db,
       newGrantAt: async (rel) => insertGrant(t.db, { accountId: officerAt[rel], role: 'supervisor', agencyId: await agencyId(AGENCY_OF[rel]), validFrom: '2026-01-01', validTo: null, grantedBy: null }, at),
       citizenId,
       otherCitizenId,
@@ -397,6 +495,13 @@ describe('authorization matrix', () => {
           if (flags.supplement) await appendEvent(tx, id, { type: 'supplement_requested', at: now, actor: 'desk_officer', actorId: null, agencyId: agency.id, payload: { items: [{ requirement: 'to-khai', reason: 'mờ' }] }, set: { supplement_count: 1, paused_since: at } });
           return { code, check, docId: doc.id, uploadId };
         });
+      },
+      eResult: async (rel, owner = 'own') => {
+        const { issueInto } = await import('./results-fixtures.js');
+        const { code } = await ctx.dossier({ relation: rel, owner });
+        // a result exists once the dossier is resolved (revocation is logged on a resolved or returned dossier)
+        await t.db.updateTable('dossiers').set({ status: 'resolved' }).where('code', '=', code).execute();
+        return issueInto(t.db, t.env.DATA_DIR!, code, now);
       },
       complaint: async (rel, opts = {}) => {
         const upload = await t.db.selectFrom('uploads').selectAll().where('id', '=', await makeUpload(otherCitizenId)).executeTakeFirstOrThrow();

@@ -215,7 +215,18 @@ describe.each(ENGINES)('reports dataset on %s', (engine) => {
     const ind = (await c.leader!.get(`/api/reports/indicators?framework=d766&agency=${DISTRICT}&${Q1}`)).json() as { groups: { key: string; indicators: { key: string; numerator: number; denominator: number; score: number | null }[] }[] };
     const onTime = ind.groups.find((g) => g.key === 'progress')!.indicators[0]!;
     expect(onTime).toMatchObject({ numerator: log.early + log.onTime, denominator: log.resolved });
-    expect(ind.groups.find((g) => g.key === 'digitisation')!.indicators.every((i) => i.score === null)).toBe(true);
+    // Decision 766 digitisation (#7): every dossier received here came online with uploads, none reused data, no e-result was signed
+    const receivedIds = (await t.db.selectFrom('dossier_events').select('dossier_id').distinct().where('type', '=', 'received').execute()).map((r) => r.dossier_id);
+    const docs = await t.db.selectFrom('dossier_documents').select(['dossier_id', 'sha256', 'source', 'requirement_code']).where('dossier_id', 'in', receivedIds).execute();
+    const allElectronic = receivedIds.filter((id) => {
+      const components = docs.filter((x) => x.dossier_id === id && x.source !== 'result' && !x.requirement_code.startsWith('step:'));
+      return components.length > 0 && components.every((x) => x.sha256 !== null);
+    }).length;
+    const digitisation = ind.groups.find((g) => g.key === 'digitisation')!.indicators;
+    expect(digitisation.find((i) => i.key === 'digitised')).toMatchObject({ numerator: allElectronic, denominator: log.received });
+    expect(allElectronic).toBeGreaterThan(0);
+    expect(digitisation.find((i) => i.key === 'reuse')).toMatchObject({ numerator: 0, denominator: log.received, score: 0 });
+    expect(digitisation.find((i) => i.key === 'e_results')).toMatchObject({ numerator: 0, denominator: log.resolved, score: 0 });
   });
 
   it("an officer's own indicators count the steps they closed and the dissatisfaction tied to them", async () => {

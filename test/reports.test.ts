@@ -200,7 +200,7 @@ describe.each(ENGINES)('reports API on %s', (engine) => {
     const s = res.json() as { scope: { code: string; name: string }; totals: { received: number; onTime: number; d766: number | null; d766MaxWithData: number }; procedures: { code: string; received: number }[] };
     expect(s.scope).toEqual({ code: '', name: 'Toàn thành phố' });
     expect(s.totals).toMatchObject({ received: 3, onTime: 2 });
-    // no digitisation, national sync or payment data yet: they are not counted as points earned or lost
+    // no national sync or payment data yet: they are not counted as points earned or lost
     expect(s.totals.d766MaxWithData).toBeLessThan(100);
     expect(s.procedures).toEqual([expect.objectContaining({ code: TEN_DAY, received: 3 })]);
     expect((await c.anonymous!.get(`/api/public/stats?agency=${NGO_QUYEN}&${Q1}`)).json()).toMatchObject({ totals: { received: 0 } });

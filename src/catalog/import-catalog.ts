@@ -4,6 +4,7 @@ import { Invalid } from '../lib/errors.js';
 import type { CatalogFile } from './schemas.js';
 import { addProcedureVersion, exportAgencyRecords, exportFieldRecords, exportGroupRecords, exportProcedureRecords, upsertAgencies, upsertField, upsertGroup } from './store.js';
 import { formatProblems, validateCatalog } from './validate-catalog.js';
+import { listEvidenceTypes, saveEvidenceTypes } from './evidence.js';
 
 export interface ImportReport {
   fields: number;
@@ -11,6 +12,7 @@ export interface ImportReport {
   versionsCreated: number;
   versionsUnchanged: number;
   groups: number;
+  evidenceTypes: number;
 }
 
 export async function importCatalog(db: Db, file: unknown, now: Date): Promise<ImportReport> {
@@ -18,6 +20,7 @@ export async function importCatalog(db: Db, file: unknown, now: Date): Promise<I
     fields: new Set((await db.selectFrom('fields').select('code').execute()).map((r) => r.code)),
     agencies: new Set((await db.selectFrom('agencies').select('code').execute()).map((r) => r.code)),
     procedures: new Set((await db.selectFrom('procedures').select('national_code').execute()).map((r) => r.national_code)),
+    evidenceTypes: new Set((await db.selectFrom('evidence_types').select('code').execute()).map((r) => r.code)),
   };
   const problems = validateCatalog(file, known);
   if (problems.length) throw new Invalid(`the catalog file has ${problems.length} problem(s):\n${formatProblems(problems)}`, problems[0]?.path, problems);
@@ -37,7 +40,8 @@ export async function importCatalog(db: Db, file: unknown, now: Date): Promise<I
       else unchanged++;
     }
     for (const g of catalog.groups) await upsertGroup(tx, g);
-    return { fields: catalog.fields.length, agencies: catalog.agencies.length, versionsCreated: created, versionsUnchanged: unchanged, groups: catalog.groups.length };
+    if (catalog.evidenceTypes?.length) await saveEvidenceTypes(tx, catalog.evidenceTypes, now);
+    return { fields: catalog.fields.length, agencies: catalog.agencies.length, versionsCreated: created, versionsUnchanged: unchanged, groups: catalog.groups.length, evidenceTypes: catalog.evidenceTypes?.length ?? 0 };
   });
 }
 
@@ -48,5 +52,6 @@ export async function exportCatalog(db: Db, today: string): Promise<CatalogFile>
     agencies: await exportAgencyRecords(db),
     procedures: await exportProcedureRecords(db),
     groups: await exportGroupRecords(db, today),
+    evidenceTypes: await listEvidenceTypes(db),
   };
 }

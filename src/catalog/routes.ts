@@ -12,6 +12,7 @@ import {
   AgencyLevel,
   AgencyList,
   CatalogFile,
+  EvidenceTypeList,
   FieldList,
   Group,
   GroupList,
@@ -20,6 +21,7 @@ import {
   ProcedureSearchResult,
   ProcedureVersionList,
 } from './schemas.js';
+import { listEvidenceTypes } from './evidence.js';
 import { getAgency, getGroup, getProcedure, listAgencies, listFields, listGroups, listProcedureVersions, searchProcedures } from './store.js';
 
 const AgencyCode = Type.String({ pattern: '^[A-Z0-9.]{3,40}$' });
@@ -114,6 +116,15 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ db: Db; clock: Clock }> 
     '/api/groups/:code',
     { schema: { tags, summary: 'One inter-connected group', params: Type.Object({ code: Type.String({ pattern: '^[a-z0-9-]{2,60}$' }) }), response: { 200: Group, ...errors } } },
     async (req) => getGroup(db, req.params.code, today()),
+  );
+
+  app.get(
+    '/api/evidence-types',
+    { schema: { tags, summary: 'Evidence types: what a required document can be satisfied by, the registry and the procedures that provide it, its key fields', response: { 200: EvidenceTypeList } } },
+    async (_req, reply) => {
+      reply.header('cache-control', publicCache);
+      return { items: await listEvidenceTypes(db) };
+    },
   );
 
   app.get('/api/catalog/export', { schema: { tags, summary: 'The whole catalog as an import file (every version)', response: { 200: CatalogFile } } }, async (_req, reply) => {

@@ -2,6 +2,7 @@
 // request/response shapes. Each schema's static type shares its name.
 import Type, { type Static } from 'typebox';
 import { WorkflowDefinition } from '../workflow/template.js';
+import { EVIDENCE_FIELD_KINDS, REGISTRIES } from './evidence.js';
 
 const Text = (maxLength = 500) => Type.String({ minLength: 1, maxLength });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-mm-dd (Vietnam local date)' });
@@ -76,6 +77,8 @@ export const RequiredDocument = Type.Object(
     mandatory: Type.Boolean(),
     templateFile: Type.Optional(Type.String({ maxLength: 300 })),
     fromDataStore: Type.Boolean({ description: "can be taken from the applicant's data store" }),
+    /** the evidence type (evidenceTypes[].code) that satisfies this document: from the applicant's data store or a registry */
+    evidenceType: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{2,60}$' })),
     note: Type.Optional(Text(1000)),
   },
   { additionalProperties: false },
@@ -172,6 +175,41 @@ export const GroupRecord = Type.Object(
 );
 export type GroupRecord = Static<typeof GroupRecord>;
 
+const NationalCodeRef = Type.String({ pattern: '^[0-9]\\.[0-9]{6}$|^[0-9A-Z.-]{3,40}$' });
+
+/** A key field of a result of an evidence type (src/catalog/evidence.ts EvidenceField). */
+export const EvidenceFieldRecord = Type.Object(
+  {
+    key: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,40}$' }),
+    label: Text(200),
+    labelEn: Type.Optional(Text(200)),
+    kind: Type.Enum(EVIDENCE_FIELD_KINDS),
+    required: Type.Boolean(),
+    from: Type.Optional(Type.String({ pattern: '^(form\\.[a-zA-Z0-9_]{1,60}|applicant\\.(name|citizenId|taxCode|address))$' })),
+    registryColumn: Type.Optional(Type.String({ pattern: '^[a-z_]{2,40}$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** An evidence type (giấy tờ, kết quả được tái sử dụng): who provides it (registry, procedures) and its key fields. */
+export const EvidenceTypeRecord = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z0-9-]{2,60}$' }),
+    name: Text(300),
+    nameEn: Type.Optional(Text(300)),
+    registry: Type.Optional(Type.Enum(REGISTRIES)),
+    procedures: Type.Array(NationalCodeRef, { uniqueItems: true }),
+    fields: Type.Array(EvidenceFieldRecord),
+    validityMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 1200 })),
+    amendedBy: Type.Array(NationalCodeRef, { uniqueItems: true }),
+    renewedBy: Type.Array(NationalCodeRef, { uniqueItems: true }),
+    cancelledBy: Type.Array(NationalCodeRef, { uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+export type EvidenceTypeRecord = Static<typeof EvidenceTypeRecord>;
+export const EvidenceTypeList = Type.Object({ items: Type.Array(EvidenceTypeRecord) });
+
 export const CatalogFile = Type.Object(
   {
     formatVersion: Type.Literal(1),
@@ -179,6 +217,7 @@ export const CatalogFile = Type.Object(
     agencies: Type.Array(AgencyRecord),
     procedures: Type.Array(ProcedureRecord),
     groups: Type.Array(GroupRecord),
+    evidenceTypes: Type.Optional(Type.Array(EvidenceTypeRecord)),
   },
   { additionalProperties: false },
 );

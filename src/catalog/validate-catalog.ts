@@ -20,12 +20,12 @@ const checkShape = ajv.compile(CatalogFile);
 const checkJsonSchema = new Ajv2020({ strict: false, validateSchema: true });
 
 function recordLabel(file: unknown, pointer: string): string {
-  const m = /^\/(fields|agencies|procedures|groups)\/(\d+)/.exec(pointer);
+  const m = /^\/(fields|agencies|procedures|groups|evidenceTypes)\/(\d+)/.exec(pointer);
   if (!m) return 'file';
   const [, kind, index] = m;
   const item = (file as Record<string, unknown[]>)[kind!]?.[Number(index)] as Record<string, unknown> | undefined;
   const key = item?.nationalCode ?? item?.code ?? `#${index}`;
-  const singular = { fields: 'field', agencies: 'agency', procedures: 'procedure', groups: 'group' }[kind!];
+  const singular = { fields: 'field', agencies: 'agency', procedures: 'procedure', groups: 'group', evidenceTypes: 'evidence type' }[kind!];
   return `${singular} ${String(key)}`;
 }
 
@@ -34,6 +34,8 @@ export interface KnownCodes {
   fields: Set<string>;
   agencies: Set<string>;
   procedures: Set<string>;
+  /** evidence type codes already in the database */
+  evidenceTypes?: Set<string>;
 }
 
 /** Returns every problem found; an empty list means the file can be imported. */
@@ -108,6 +110,34 @@ export function validateCatalog(file: unknown, known?: KnownCodes): CatalogProbl
   });
 
   const procedureCodes = new Set(catalog.procedures.map((p) => p.nationalCode));
+  const knownProcedure = (c: string) => procedureCodes.has(c) || (known?.procedures.has(c) ?? false);
+
+  // evidence types: unique codes and field keys, providers known; documents refer to known types
+  const evidenceCodes = new Set<string>();
+  (catalog.evidenceTypes ?? []).forEach((t, i) => {
+    const at = `/evidenceTypes/${i}`;
+    if (evidenceCodes.has(t.code)) add(`${at}/code`, `duplicate evidence type code ${t.code}`);
+    evidenceCodes.add(t.code);
+    const keys = new Set<string>();
+    t.fields.forEach((f, j) => {
+      if (keys.has(f.key)) add(`${at}/fields/${j}/key`, `duplicate field key ${f.key}`);
+      keys.add(f.key);
+      if (f.registryColumn !== undefined && t.registry === undefined) add(`${at}/fields/${j}/registryColumn`, 'a registry column needs the evidence type to have a registry');
+    });
+    for (const list of ['procedures', 'amendedBy', 'renewedBy', 'cancelledBy'] as const)
+      t[list].forEach((c, j) => {
+        if (!knownProcedure(c)) add(`${at}/${list}/${j}`, `unknown procedure ${c}`);
+      });
+  });
+  const knownEvidence = (c: string) => evidenceCodes.has(c) || (known?.evidenceTypes?.has(c) ?? false);
+  catalog.procedures.forEach((p, i) => {
+    p.documents.forEach((d, j) => {
+      if (d.evidenceType === undefined) return;
+      if (!knownEvidence(d.evidenceType)) add(`/procedures/${i}/documents/${j}/evidenceType`, `unknown evidence type ${d.evidenceType}`);
+      if (!d.fromDataStore) add(`/procedures/${i}/documents/${j}/fromDataStore`, 'a document with an evidence type must have fromDataStore true');
+    });
+  });
+
   const groupCodes = new Set<string>();
   catalog.groups.forEach((g, i) => {
     if (groupCodes.has(g.code)) add(`/groups/${i}/code`, `duplicate group code ${g.code}`);

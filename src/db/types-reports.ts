@@ -23,6 +23,10 @@ export interface DossierFactsTable {
   dissatisfied: number;
   complained: number;
   c01_score: number | null;
+  /** once-only (#7, migration 0007): every component digitised / a reused component / a signed e-result */
+  digitised: number;
+  reused: number;
+  e_result: number;
   /** JSON: the DossierFacts */
   facts: string;
   /** JSON: the bucket deltas last applied for this dossier */
@@ -64,6 +68,10 @@ export interface QualityStatsTable {
   c01_i7: Counter;
   c01_i8: Counter;
   c01_i9: Counter;
+  /** once-only (#7, migration 0007) */
+  digitised: Counter;
+  reused: Counter;
+  e_result: Counter;
 }
 
 /** The same counters summed over procedures: one row per agency and day. */

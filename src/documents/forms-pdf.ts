@@ -171,7 +171,7 @@ export interface ControlSlipData {
 const FONT = { regular: 'vn-regular', bold: 'vn-bold', italic: 'vn-italic' } as const;
 type FontName = (typeof FONT)[keyof typeof FONT];
 
-interface FontFiles {
+export interface FontFiles {
   regular: Buffer;
   bold: Buffer;
   italic: Buffer;
@@ -179,7 +179,8 @@ interface FontFiles {
 
 let fontFiles: FontFiles | undefined;
 
-function loadFonts(): FontFiles {
+/** DejaVu Sans regular/bold/oblique (also used by src/results/render-result-pdf.ts). */
+export function loadFonts(): FontFiles {
   if (!fontFiles) {
     const require = createRequire(import.meta.url);
     const dir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');

@@ -18,6 +18,8 @@ import { type FieldError, type Language, validateForm } from './form-validation.
 import { PUBLIC_STATUS, type DossierStatus } from './lifecycle.js';
 import { supplementRestart, tasksAtReceipt } from '../workflow/engine.js';
 import { checkGroupApplication, groupCapAtReceipt, type GroupMemberInput } from '../workflow/groups.js';
+import { type DocumentInput, type PrepareContext, insertDocuments, isReuse, prepareDocuments, uploadOf } from '../datastore/reuse.js';
+import { refreshDossierFacts } from '../reports/store.js';
 
 type Tx = Transaction<Database>;
 
@@ -40,11 +42,8 @@ export interface ApplicantSnapshot {
   email?: string | null;
 }
 
-export interface DocumentInput {
-  requirement: string;
-  /** an upload id of the caller's; absent for a paper document checked at the desk */
-  upload?: string;
-}
+/** A document of an application: an upload of the caller's (absent: a paper checked at the desk), an item of the applicant's data store, or evidence fetched from a registry (both with consent). */
+export type { DocumentInput } from '../datastore/reuse.js';
 
 async function agencyByCode(tx: Tx | Db, code: string) {
   const a = await tx.selectFrom('agencies').select(['id', 'code', 'level', 'path', 'name', 'has_one_stop_desk']).where('code', '=', code).executeTakeFirst();
@@ -67,21 +66,24 @@ function checkForm(v: VersionForIntake, form: unknown, lang: Language): void {
 function checkDocuments(v: VersionForIntake, docs: DocumentInput[], requireUploads: boolean): void {
   const known = new Set(v.documents.map((d) => d.code));
   for (const d of docs) if (!known.has(d.requirement)) throw new Invalid(`document ${d.requirement} is not a requirement of this procedure`, 'documents');
-  const present = new Set(docs.filter((d) => !requireUploads || d.upload).map((d) => d.requirement));
+  const present = new Set(docs.filter((d) => !requireUploads || uploadOf(d) || isReuse(d)).map((d) => d.requirement));
   const missing = v.documents.filter((d) => d.mandatory && !present.has(d.code));
   if (missing.length) throw new Invalid(`missing required documents: ${missing.map((d) => d.name).join('; ')}`, 'documents', missing.map((d) => ({ field: `documents.${d.code}`, message: d.name })), 'documents_missing');
 }
 
-async function attachDocuments(tx: Tx, dossierId: number, seq: number, ownerId: number | null, docs: DocumentInput[], source: 'upload' | 'scan'): Promise<void> {
-  for (const d of docs) {
-    if (!d.upload) {
-      await tx.insertInto('dossier_documents').values({ dossier_id: dossierId, requirement_code: d.requirement, sha256: null, filename: null, media_type: null, size: null, source: 'paper', event_seq: seq }).execute();
-      continue;
-    }
-    const u = await tx.selectFrom('uploads').selectAll().where('id', '=', d.upload).executeTakeFirst();
-    if (!u || (ownerId !== null && u.owner_account_id !== ownerId)) throw new Invalid(`upload ${d.upload} not found`, 'documents');
-    await tx.insertInto('dossier_documents').values({ dossier_id: dossierId, requirement_code: d.requirement, sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source, event_seq: seq }).execute();
-  }
+/**
+ * Attaches the prepared components after the event that brought them; the applicant's uploads
+ * join their data store; the dossier's report facts are refreshed (its reuse/digitisation flags count).
+ */
+async function attachDocuments(tx: Tx, dossierId: number, seq: number, prepared: Awaited<ReturnType<typeof prepareDocuments>>, v: VersionForIntake, storeOwner: number | null, now: Date): Promise<void> {
+  await insertDocuments(tx, dossierId, seq, prepared.rows, storeOwner !== null ? { ownerId: storeOwner, requirements: v.documents, now } : undefined);
+  await refreshDossierFacts(tx, dossierId);
+}
+
+/** Requirements a reused document of the dossier satisfies: the agency may not ask for their paper. */
+async function reusedRequirements(tx: Tx | Db, dossierId: number): Promise<Set<string>> {
+  const rows = await tx.selectFrom('dossier_documents').select('requirement_code').where('dossier_id', '=', dossierId).where('reused', '=', 1).execute();
+  return new Set(rows.map((r) => r.requirement_code));
 }
 
 function statusMail(to: string, code: string, procedure: string, status: DossierStatus, publicUrl: string, extra = '') {
@@ -123,15 +125,27 @@ export async function submitOnline(deps: IntakeDeps, actor: Actor, input: Online
   if (!agencyHandles(v, agency) || agency.has_one_stop_desk !== 1) throw new Invalid(`${agency.name} does not receive this procedure`, 'agency');
   checkForm(v, input.form, lang);
   checkDocuments(v, input.documents, true);
-  if (input.group) {
-    await checkGroupApplication(db, input.group.code, v.nationalCode, input.group.members, now);
-    for (const m of input.group.members) for (const d of m.documents) if (d.upload) {
-      const u = await db.selectFrom('uploads').select('owner_account_id').where('id', '=', d.upload).executeTakeFirst();
-      if (!u || u.owner_account_id !== actor.accountId) throw new Invalid(`upload ${d.upload} not found`, 'group.members');
-    }
-  }
   const applicant = await db.selectFrom('accounts').selectAll().where('id', '=', applicantId).executeTakeFirstOrThrow();
   const snapshot: ApplicantSnapshot = { name: applicant.full_name, citizenId: applicant.citizen_id, taxCode: applicant.tax_code, address: applicant.address, phone: applicant.phone, email: applicant.email };
+  const uploadOwner = applicantId === actor.accountId ? actor.accountId : null;
+  const prepareCtx: PrepareContext = { uploadOwner, storeOwner: applicantId, applicant: snapshot, fileSource: 'upload', now, field: 'documents' };
+  // checked before anything is written: refusals (consent, store item, evidence type, usability) are 400s
+  const prepared = await prepareDocuments(db, v.documents, input.documents, prepareCtx);
+  const reused = [...prepared.reused];
+  if (input.group) {
+    await checkGroupApplication(db, input.group.code, v.nationalCode, input.group.members, now);
+    for (const [i, m] of input.group.members.entries()) {
+      for (const d of m.documents) {
+        const upload = uploadOf(d);
+        if (!upload) continue;
+        const u = await db.selectFrom('uploads').select('owner_account_id').where('id', '=', upload).executeTakeFirst();
+        if (!u || u.owner_account_id !== actor.accountId) throw new Invalid(`upload ${upload} not found`, 'group.members');
+      }
+      const mv = await versionInForce(db, m.procedure, now);
+      const checked = await prepareDocuments(db, mv.documents, m.documents, { ...prepareCtx, field: `group.members.${i}.documents` });
+      reused.push(...checked.reused);
+    }
+  }
   try {
     return await db.transaction().execute(async (tx) => {
       const code = await nextDossierCode(tx, agency, now);
@@ -142,9 +156,9 @@ export async function submitOnline(deps: IntakeDeps, actor: Actor, input: Online
           channel: 'online', form_data: JSON.stringify(input.form), return_method: input.returnMethod, submitted_at: now.toISOString(), received_at: null, due_at: null,
           paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null, group_code: input.group?.code ?? null,
         },
-        { type: 'submitted', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { channel: 'online', procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), onBehalfOf: actor.actingFor, ...(input.group ? { group: input.group.code, groupMembers: input.group.members } : {}) } },
+        { type: 'submitted', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { channel: 'online', procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), onBehalfOf: actor.actingFor, ...(reused.length ? { reused } : {}), ...(input.group ? { group: input.group.code, groupMembers: input.group.members } : {}) } },
       );
-      await attachDocuments(tx, id, 1, applicantId === actor.accountId ? actor.accountId : null, input.documents, 'upload');
+      await attachDocuments(tx, id, 1, prepared, v, applicantId, now);
       await tx.insertInto('idempotency_keys').values({ account_id: applicantId, key: idempotencyKey, request_hash: requestHash, dossier_id: id, created_at: now.toISOString() }).execute();
       await tx.deleteFrom('drafts').where('owner_account_id', '=', applicantId).where('procedure_code', '=', v.nationalCode).execute();
       await enqueueMail(tx, statusMail(applicant.email, code, v.name, 'submitted', deps.publicUrl), now);
@@ -176,10 +190,13 @@ export interface SupplementItem {
 }
 
 /** Items of a supplement request must be required documents of the procedure: no extra papers ("giấy phép con"). */
-function checkSupplementItems(v: VersionForIntake, items: SupplementItem[]): void {
+export function checkSupplementItems(v: VersionForIntake, items: SupplementItem[], reused: Set<string> = new Set()): void {
   const known = new Set(v.documents.map((d) => d.code));
   items.forEach((it, i) => {
     if (!known.has(it.requirement)) throw new Invalid(`item ${i + 1}: only documents the procedure requires may be requested (${it.requirement} is not one)`, `items.${i}.requirement`, undefined, 'not_a_requirement');
+    // once-only: what the state already holds (the applicant's store, a registry) may not be asked for on paper
+    if (reused.has(it.requirement))
+      throw new Invalid(`item ${i + 1}: this document was provided from data the state already holds; the agency may not ask for the paper`, `items.${i}.requirement`, undefined, 'reused_document');
   });
 }
 
@@ -219,7 +236,7 @@ async function applyOutcome(deps: IntakeDeps, tx: Tx, actor: Actor, d: OutcomeTa
       tasks: wf.tasks,
     }));
   } else if (o.outcome === 'supplement') {
-    checkSupplementItems(v, o.items);
+    checkSupplementItems(v, o.items, await reusedRequirements(tx, d.id));
     if (d.supplement_count >= 1) throw new Conflict('a supplement request must list everything missing in one go: this dossier already had one', { reason: 'second_supplement' });
     ({ status } = await appendEvent(tx, d.id, { ...base, type: 'supplement_requested', payload: { items: o.items }, set: { paused_since: now.toISOString(), supplement_count: d.supplement_count + 1 } }));
   } else {
@@ -282,6 +299,8 @@ export async function registerAtDesk(deps: IntakeDeps, actor: Actor, input: Desk
     applicantId = a.id;
     snapshot = { name: a.full_name, citizenId: a.citizen_id, taxCode: a.tax_code, address: a.address, phone: a.phone, email: a.email };
   } else snapshot = input.applicant;
+  // at the desk: uploads are the officer's scans; registry evidence with the consent the applicant gives at the desk
+  const prepared = await prepareDocuments(db, v.documents, input.documents, { uploadOwner: null, storeOwner: null, applicant: snapshot, fileSource: 'scan', now, field: 'documents' });
   return db.transaction().execute(async (tx) => {
     const code = await nextDossierCode(tx, agency, now);
     const { id } = await createDossier(
@@ -291,9 +310,9 @@ export async function registerAtDesk(deps: IntakeDeps, actor: Actor, input: Desk
         channel: input.channel, form_data: JSON.stringify(input.form), return_method: input.returnMethod, submitted_at: now.toISOString(), received_at: null, due_at: null,
         paused_since: null, supplement_count: 0, register_year: null, register_no: null, closed_at: null,
       },
-      { type: 'submitted', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: agency.id, payload: { channel: input.channel, procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), registeredBy: actor.accountId } },
+      { type: 'submitted', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: agency.id, payload: { channel: input.channel, procedure: v.nationalCode, version: v.version, documents: input.documents.map((d) => d.requirement), registeredBy: actor.accountId, ...(prepared.reused.length ? { reused: prepared.reused } : {}) } },
     );
-    await attachDocuments(tx, id, 1, null, input.documents, 'scan');
+    await attachDocuments(tx, id, 1, prepared, v, null, now);
     const status = await applyOutcome(deps, tx, actor, { id, code, channel: input.channel, receiving: agency, supplement_count: 0, paused_since: null, applicant: JSON.stringify(snapshot) }, v, input.decision, now);
     return { id, code, status };
   });
@@ -306,9 +325,12 @@ export async function provideSupplement(deps: IntakeDeps, actor: Actor, code: st
     const v = await getVersionById(tx, d.procedure_version_id);
     checkDocuments({ ...v, documents: v.documents.map((x) => ({ ...x, mandatory: false })) }, documents, true);
     if (documents.length === 0) throw new Invalid('attach the documents that were asked for', 'documents');
+    const owner = actor.actingFor ?? actor.accountId;
+    const applicantIds = await tx.selectFrom('accounts').select(['citizen_id', 'tax_code']).where('id', '=', owner).executeTakeFirstOrThrow();
+    const prepared = await prepareDocuments(tx, v.documents, documents, { uploadOwner: owner === actor.accountId ? actor.accountId : null, storeOwner: owner, applicant: { citizenId: applicantIds.citizen_id, taxCode: applicantIds.tax_code }, fileSource: 'upload', now, field: 'documents' });
     const restart = d.status === 'processing_supplement' ? await supplementRestart(tx, deps.dueDates, d.id, v.timeLimit, now) : undefined;
-    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
-    await attachDocuments(tx, d.id, seq, actor.actingFor ?? actor.accountId, documents, 'upload');
+    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, ...(prepared.reused.length ? { reused: prepared.reused } : {}), ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
+    await attachDocuments(tx, d.id, seq, prepared, v, owner, now);
     const applicant = JSON.parse(d.applicant) as ApplicantSnapshot;
     if (applicant.email) await enqueueMail(tx, statusMail(applicant.email, d.code, v.name, status, deps.publicUrl), now);
     return status;
@@ -321,10 +343,31 @@ export async function deskReceiveSupplement(deps: IntakeDeps, actor: Actor, code
     const d = await dossierForDesk(tx, actor, code);
     const v = await getVersionById(tx, d.procedure_version_id);
     checkDocuments({ ...v, documents: v.documents.map((x) => ({ ...x, mandatory: false })) }, documents, false);
+    const prepared = await prepareDocuments(tx, v.documents, documents, { uploadOwner: null, storeOwner: null, applicant: JSON.parse(d.applicant) as ApplicantSnapshot, fileSource: 'scan', now, field: 'documents' });
     const restart = d.status === 'processing_supplement' ? await supplementRestart(tx, deps.dueDates, d.id, v.timeLimit, now) : undefined;
-    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, atDesk: true, ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
-    await attachDocuments(tx, d.id, seq, null, documents, 'scan');
+    const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, atDesk: true, ...(prepared.reused.length ? { reused: prepared.reused } : {}), ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
+    await attachDocuments(tx, d.id, seq, prepared, v, null, now);
     return status;
+  });
+}
+
+/**
+ * At the desk: a paper component (or a result issued on paper) is scanned into the dossier. The row
+ * gets the scan and the digitised flag; the dossier's log records it; its status does not change.
+ */
+export async function digitiseDocument(deps: IntakeDeps, actor: Actor, code: string, documentId: number, upload: string, now: Date): Promise<{ status: DossierStatus; document: number }> {
+  return deps.db.transaction().execute(async (tx) => {
+    const d = await dossierForDesk(tx, actor, code);
+    const doc = await tx.selectFrom('dossier_documents').selectAll().where('id', '=', documentId).where('dossier_id', '=', d.id).executeTakeFirst();
+    if (!doc) throw new NotFound(`document ${documentId} not found`);
+    if (doc.digitised === 1 || doc.sha256 !== null) throw new Conflict('this document is already electronic', { reason: 'already_digitised' });
+    if (doc.source !== 'paper' && doc.source !== 'result') throw new Invalid('only paper components and paper results are digitised at the desk', 'document', undefined, 'not_paper');
+    const u = await tx.selectFrom('uploads').selectAll().where('id', '=', upload).where('owner_account_id', '=', actor.accountId).executeTakeFirst();
+    if (!u) throw new Invalid(`upload ${upload} not found`, 'upload', undefined, 'upload_not_found');
+    // a result keeps its kind (it is the dossier's result); a paper component becomes a scan
+    await tx.updateTable('dossier_documents').set({ sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source: doc.source === 'result' ? 'result' : 'scan', digitised: 1 }).where('id', '=', doc.id).execute();
+    const { status } = await appendEvent(tx, d.id, { type: 'documents_digitised', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: [doc.requirement_code], document: doc.id } });
+    return { status, document: doc.id };
   });
 }
 

@@ -25,11 +25,13 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['supplement_requested', DESK, 'supplement_requested'],
     ['refused', ['desk_officer', 'unit_head', 'agency_leader'], 'refused'],
     ['withdrawn', APPLICANT, 'withdrawn'],
+    ['documents_digitised', DESK, 'submitted'],
   ],
   // the desk asked for papers before receipt: the applicant (or the desk, papers in hand) brings them, or the applicant withdraws
   supplement_requested: [
     ['supplement_provided', ['applicant', 'desk_officer'], 'submitted'],
     ['withdrawn', APPLICANT, 'withdrawn'],
+    ['documents_digitised', DESK, 'supplement_requested'],
   ],
   // received, not yet taken up: the first processing action moves it to processing
   received: [
@@ -44,6 +46,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['processing_supplement_requested', PROCESSING, 'processing_supplement'],
     ['result_recorded', ANY_OFFICER_OR_SYSTEM, 'resolved'],
     ['apology_issued', LEADS, 'received'],
+    ['documents_digitised', DESK, 'received'],
   ],
   processing: [
     ['refused', ['desk_officer', 'unit_head', 'agency_leader'], 'refused'],
@@ -60,6 +63,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['approved', LEADS, 'processing'],
     ['result_recorded', ANY_OFFICER_OR_SYSTEM, 'resolved'],
     ['apology_issued', LEADS, 'processing'],
+    ['documents_digitised', DESK, 'processing'],
   ],
   // time paused for papers asked by examination: the papers come back (applicant or desk), a consulted
   // agency may still answer, the leader may apologise, the applicant may withdraw — nothing else moves
@@ -68,11 +72,21 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['withdrawn', APPLICANT, 'withdrawn'],
     ['consultation_answered', PROCESSING, 'processing_supplement'],
     ['apology_issued', LEADS, 'processing_supplement'],
+    ['documents_digitised', DESK, 'processing_supplement'],
   ],
-  // result ready: only the desk hands it back
-  resolved: [['result_returned', DESK, 'returned']],
-  // finished: only the applicant's rating (src/feedback), which leaves the status as it is; a withdrawn dossier is not rated
-  returned: [['rated', APPLICANT, 'returned']],
+  // result ready: only the desk hands it back; the desk may scan paper parts, the issuer may revoke an e-result
+  resolved: [
+    ['result_returned', DESK, 'returned'],
+    ['documents_digitised', DESK, 'resolved'],
+    ['result_revoked', LEADS, 'resolved'],
+  ],
+  // finished: the applicant's rating (src/feedback), the desk's scan of a paper result, the issuer's revocation of an
+  // e-result — each leaves the status as it is; a withdrawn dossier is not rated
+  returned: [
+    ['rated', APPLICANT, 'returned'],
+    ['documents_digitised', DESK, 'returned'],
+    ['result_revoked', LEADS, 'returned'],
+  ],
   refused: [['rated', APPLICANT, 'refused']],
   withdrawn: [],
 };
@@ -120,20 +134,21 @@ describe('dossier lifecycle transition table', () => {
     expect(allowed).toBeLessThan(checked / 5);
   });
 
-  it("terminal statuses accept no event from anyone but the applicant's rating, which leaves them terminal", () => {
+  it("terminal statuses accept no event but the applicant's rating, the desk's scan and the issuer's revocation, which leave them as they are", () => {
     expect([...TERMINAL].sort()).toEqual(['refused', 'returned', 'withdrawn']);
     for (const s of TERMINAL)
       for (const event of EVENT_TYPES)
         for (const actor of EVENT_ACTORS) {
           const to = nextStatus(s, event, actor);
-          if (event === 'rated' && actor === 'applicant' && s !== 'withdrawn') expect(to, `${event} on ${s} by ${actor}`).toBe(s);
+          const keeps = s !== 'withdrawn' && ((event === 'rated' && actor === 'applicant') || (s === 'returned' && ((event === 'documents_digitised' && actor === 'desk_officer') || (event === 'result_revoked' && (actor === 'unit_head' || actor === 'agency_leader')))));
+          if (keeps) expect(to, `${event} on ${s} by ${actor}`).toBe(s);
           else expect(to, `${event} on ${s} by ${actor}`).toBeNull();
         }
   });
 
   it("a dossier starts only with 'submitted', and nothing else leads back to 'submitted' except a desk supplement", () => {
     for (const event of EVENT_TYPES) for (const actor of EVENT_ACTORS) expect(nextStatus('new', event, actor) !== null).toBe(event === 'submitted' && actor !== 'specialist' && actor !== 'unit_head' && actor !== 'agency_leader');
-    for (const from of STATUSES) for (const event of EVENT_TYPES) for (const actor of EVENT_ACTORS) if (nextStatus(from, event, actor) === 'submitted') expect([from, event]).toEqual(['supplement_requested', 'supplement_provided']);
+    for (const from of STATUSES) for (const event of EVENT_TYPES) for (const actor of EVENT_ACTORS) if (nextStatus(from, event, actor) === 'submitted' && event !== 'documents_digitised') expect([from, event]).toEqual(['supplement_requested', 'supplement_provided']);
   });
 
   it("every status is reachable from 'new', and every non-terminal status can still end", () => {

@@ -1,6 +1,7 @@
 // Reads of dossiers: the applicant's own, the desk's (filtered by scope in SQL), the public
 // look-up (no personal data) and the register (form 6).
 import type { Db } from '../db/connect.js';
+import { dossierFlags } from '../datastore/flags.js';
 import type { RequiredDocument, TimeLimit } from '../catalog/schemas.js';
 import { NotFound } from '../lib/errors.js';
 import { PUBLIC_STATUS, type DossierStatus } from './lifecycle.js';
@@ -59,7 +60,14 @@ export async function findDossierRow(db: Db, code: string) {
 export async function dossierDetail(db: Db, r: Row): Promise<DossierDetail> {
   const documents = (JSON.parse(r.content) as { documents: RequiredDocument[] }).documents;
   const nameOf = (code: string) => documents.find((d) => d.code === code)?.name ?? code;
-  const docs = await db.selectFrom('dossier_documents').selectAll().where('dossier_id', '=', r.id).orderBy('id').execute();
+  const docs = await db
+    .selectFrom('dossier_documents as dd')
+    .leftJoin('e_results as er', 'er.id', 'dd.e_result_id')
+    .selectAll('dd')
+    .select(['er.serial as e_result_serial', 'er.status as e_result_status'])
+    .where('dd.dossier_id', '=', r.id)
+    .orderBy('dd.id')
+    .execute();
   const events = await db
     .selectFrom('dossier_events as e')
     .leftJoin('accounts as ac', 'ac.id', 'e.actor_id')
@@ -83,7 +91,13 @@ export async function dossierDetail(db: Db, r: Row): Promise<DossierDetail> {
     returnMethod: r.return_method,
     registerNo: r.register_no,
     supplementCount: r.supplement_count,
-    documents: docs.map((d) => ({ id: d.id, requirement: d.requirement_code, name: nameOf(d.requirement_code), filename: d.filename, mediaType: d.media_type, size: d.size, source: d.source })),
+    documents: docs.map((d) => ({
+      id: d.id, requirement: d.requirement_code, name: nameOf(d.requirement_code), filename: d.filename, mediaType: d.media_type, size: d.size, source: d.source,
+      // once-only (#7): where the component came from, with the applicant's consent
+      evidenceType: d.evidence_type, reused: d.reused === 1, digitised: d.digitised === 1, consentAt: d.consent_at,
+      ...(d.e_result_serial && d.e_result_status ? { eResult: { serial: d.e_result_serial, status: d.e_result_status } } : {}),
+    })),
+    flags: dossierFlags(docs.map((d) => ({ source: d.source, requirement: d.requirement_code, reused: d.reused, digitised: d.digitised }))),
     // officers' names are shown to the applicant (they act in public office); applicants' are not repeated
     events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actorName: e.actor_kind === 'officer' ? e.actor_name : null, agencyName: e.agency_name, payload: JSON.parse(e.payload) as unknown })),
     openSupplement,

@@ -14,7 +14,7 @@ import { requireActor, requirePermission } from '../identity/auth-plugin.js';
 import { can, scopePaths } from '../identity/permissions.js';
 import { Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import type { MailWorker } from '../notify/mail-outbox.js';
-import { type IntakeDeps, deskDecide, deskReceiveSupplement, provideSupplement, registerAtDesk, submitOnline, withdraw } from './intake.js';
+import { type IntakeDeps, deskDecide, deskReceiveSupplement, digitiseDocument, provideSupplement, registerAtDesk, submitOnline, withdraw } from './intake.js';
 import { languageOf } from './form-validation.js';
 import { dossierDetail, findDossierRow, listDeskDossiers, listOwnDossiers, publicLookup, registerRows } from './queries.js';
 import { DeskDecision, DeskIntakeRequest, DocumentInput, DossierCode, DossierDetail, DossierList, PublicLookup, Register, SubmitRequest, SubmitResponse, UploadResponse } from './schemas.js';
@@ -241,6 +241,11 @@ export const dossierRoutes: FastifyPluginAsyncTypebox<DossierDeps> = async (app,
   app.post('/api/desk/dossiers/:code/supplement', { schema: { tags, summary: 'Record at the desk the missing documents an applicant brought (scans optional); the dossier is then checked again', params: CodeParams, body: Type.Object({ documents: Type.Array(DocumentInput, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }), response: { 200: Type.Object({ status: Type.String() }), ...err } } }, async (req) => {
     const actor = requirePermission(req, 'dossier.receive');
     return { status: await deskReceiveSupplement(await intake(), actor, req.params.code, req.body.documents, clock.now()) };
+  });
+
+  app.post('/api/desk/dossiers/:code/documents/:id/digitise', { schema: { tags, summary: 'Digitise a paper component (or a paper result) of a dossier at the desk with a scan uploaded by the officer', params: Type.Object({ code: DossierCode, id: Type.Integer({ minimum: 1 }) }), body: Type.Object({ upload: Type.String({ pattern: '^[0-9a-f-]{36}$' }) }, { additionalProperties: false }), response: { 200: Type.Object({ status: Type.String(), document: Type.Integer() }), ...err } } }, async (req) => {
+    const actor = requirePermission(req, 'dossier.receive');
+    return digitiseDocument(await intake(), actor, req.params.code, req.params.id, req.body.upload, clock.now());
   });
 
   app.post('/api/desk/intake', { bodyLimit: 262_144, schema: { tags, summary: 'Register a paper dossier (in person or by post) with its outcome', body: DeskIntakeRequest, response: { 201: Type.Object({ code: Type.String(), status: Type.String() }), ...err } } }, async (req, reply) => {

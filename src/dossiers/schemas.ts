@@ -7,7 +7,16 @@ const UploadId = Type.String({ pattern: '^[0-9a-f-]{36}$' });
 export const DossierCode = Type.String({ pattern: '^[A-Z0-9.]{3,40}-[0-9]{6}-[0-9]{4,6}$' });
 const ReturnMethod = Type.Enum(['desk', 'post', 'online']);
 
-export const DocumentInput = Type.Object({ requirement: Requirement, upload: Type.Optional(UploadId) }, { additionalProperties: false });
+/**
+ * A document of an application: an upload (absent: a paper checked at the desk), an item of the
+ * applicant's data store, or evidence the agency fetches from a shared registry. Reuse needs
+ * `consent: true` (anything else is refused with reason consent_required).
+ */
+export const DocumentInput = Type.Union([
+  Type.Object({ requirement: Requirement, upload: Type.Optional(UploadId) }, { additionalProperties: false }),
+  Type.Object({ requirement: Requirement, storeItem: Type.Integer({ minimum: 1 }), consent: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  Type.Object({ requirement: Requirement, fromRegistry: Type.Literal(true), consent: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+]);
 
 export const SubmitRequest = Type.Object(
   {
@@ -73,7 +82,27 @@ export const DeskIntakeRequest = Type.Object(
 
 export const DossierEvent = Type.Object({ seq: Type.Integer(), type: Type.String(), at: Type.String(), actorName: Type.Union([Type.String(), Type.Null()]), agencyName: Type.Union([Type.String(), Type.Null()]), payload: Type.Unknown() });
 
-export const DossierDocument = Type.Object({ id: Type.Integer(), requirement: Type.String(), name: Type.String(), filename: Type.Union([Type.String(), Type.Null()]), mediaType: Type.Union([Type.String(), Type.Null()]), size: Type.Union([Type.Integer(), Type.Null()]), source: Type.String() });
+export const DossierDocument = Type.Object({
+  id: Type.Integer(),
+  requirement: Type.String(),
+  name: Type.String(),
+  filename: Type.Union([Type.String(), Type.Null()]),
+  mediaType: Type.Union([Type.String(), Type.Null()]),
+  size: Type.Union([Type.Integer(), Type.Null()]),
+  /** upload · scan · paper · store · registry · result · reused */
+  source: Type.String(),
+  evidenceType: Type.Union([Type.String(), Type.Null()]),
+  /** taken from data the state already holds (store, registry, earlier result): no paper may be asked for */
+  reused: Type.Boolean(),
+  /** exists as an electronic file (or registry record) */
+  digitised: Type.Boolean(),
+  /** when the applicant consented to the reuse */
+  consentAt: Type.Union([Type.String(), Type.Null()]),
+  eResult: Type.Optional(Type.Object({ serial: Type.String(), status: Type.String() })),
+});
+
+/** The dossier's reuse/digitisation flags (over its components: not results, not step documents). */
+export const DossierFlags = Type.Object({ digitised: Type.Boolean(), reused: Type.Boolean(), reusedCount: Type.Integer(), digitisedCount: Type.Integer(), componentCount: Type.Integer() });
 
 export const DossierSummary = Type.Object({
   code: Type.String(),
@@ -103,6 +132,7 @@ export const DossierDetail = Type.Object({
   registerNo: Type.Union([Type.Integer(), Type.Null()]),
   supplementCount: Type.Integer(),
   documents: Type.Array(DossierDocument),
+  flags: DossierFlags,
   events: Type.Array(DossierEvent),
   /** what the applicant is asked to add, while a supplement request is open */
   openSupplement: Type.Union([Type.Array(Type.Object({ requirement: Type.String(), name: Type.String(), reason: Type.String() })), Type.Null()]),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../calendar/working-time.js';
 import { UNIT_COUNTERS as MIGRATION_COUNTERS, OFFICER_COUNTERS as MIGRATION_OFFICER } from '../db/migrations/0006_reports.js';
+import { ONCE_ONLY_COUNTERS } from '../db/migrations/0007_once_only.js';
 import { circular01Scores, computeDossierFacts, contributions, diffContributions, type FactEvent, type FactsInput, type FactTask, OFFICER_COUNTERS, UNIT_COUNTERS } from './facts.js';
 
 // Monday 2 March 2026 (no holiday that week). Times are Vietnam local (UTC+7).
@@ -18,6 +19,8 @@ function input(events: FactEvent[], over: Partial<FactsInput> = {}): FactsInput 
     events,
     tasks: [],
     complaints: { count: 0, late: 0 },
+    documents: [],
+    eResult: false,
     workingMs: (a, b, p) => cal.workingTimeBetween(a, b, p),
     ...over,
   };
@@ -27,7 +30,7 @@ const received = (due = vn('2026-03-06', '17:00')) => ev('received', vn('2026-03
 
 describe('computeDossierFacts', () => {
   it('the migration and the fold name the same counters', () => {
-    expect([...MIGRATION_COUNTERS]).toEqual([...UNIT_COUNTERS]);
+    expect([...MIGRATION_COUNTERS, ...ONCE_ONLY_COUNTERS]).toEqual([...UNIT_COUNTERS]);
     expect([...MIGRATION_OFFICER]).toEqual([...OFFICER_COUNTERS]);
   });
 
@@ -191,5 +194,21 @@ describe('contributions', () => {
     expect(refused.unit).toEqual([{ day: '2026-03-02', agencyId: 10, procedureId: 3, counters: { refused: 1 } }]);
     const withdrawn = contributions(computeDossierFacts(input([received(), ev('withdrawn', vn('2026-03-03', '09:00'), { reason: 'x' }, null)])));
     expect(withdrawn.unit).toContainEqual({ day: '2026-03-03', agencyId: 10, procedureId: 3, counters: { withdrawn: 1 } });
+  });
+
+  it('once-only: digitised and reused count on the receipt day, a signed e-result on the closing day', () => {
+    const doc = (source: string, reused: boolean, digitised: boolean, requirement = 'x') => ({ source, requirement, reused, digitised });
+    const events = [received(), ev('result_recorded', vn('2026-03-05', '10:00'))];
+    const all = contributions(computeDossierFacts(input(events, { documents: [doc('store', true, true), doc('upload', false, true, 'y'), doc('result', false, false, 'result')], eResult: true })));
+    expect(all.unit.find((d) => d.day === '2026-03-02')!.counters).toMatchObject({ received: 1, digitised: 1, reused: 1 });
+    expect(all.unit.find((d) => d.day === '2026-03-05')!.counters).toMatchObject({ resolved: 1, e_result: 1 });
+    // one paper component: not digitised; no reuse; no e-result
+    const paper = contributions(computeDossierFacts(input(events, { documents: [doc('upload', false, true), doc('paper', false, false, 'y')] })));
+    const receipt = paper.unit.find((d) => d.day === '2026-03-02')!.counters;
+    expect(receipt.digitised).toBeUndefined();
+    expect(receipt.reused).toBeUndefined();
+    expect(paper.unit.find((d) => d.day === '2026-03-05')!.counters.e_result).toBeUndefined();
+    // a dossier never received counts nothing for digitisation
+    expect(contributions(computeDossierFacts(input([ev('submitted', vn('2026-03-02', '07:30'))], { documents: [doc('store', true, true)] }))).unit).toEqual([]);
   });
 });

@@ -3,12 +3,15 @@
 // buckets. Pure: the store loads the inputs and applies the deltas; working time is a function
 // passed in (the calendar), so the fold can be tested with hand-computed cases.
 import { vnDate } from '../lib/dates.js';
+import { dossierFlags } from '../datastore/flags.js';
 
 /** Counters of a unit bucket (day × agency × procedure). Same list as migration 0006. */
 export const UNIT_COUNTERS = [
   'received', 'received_online', 'online_offered', 'resolved', 'early', 'on_time', 'late', 'refused', 'withdrawn', 'returned',
   'working_minutes', 'supplemented', 'ratings', 'dissatisfied', 'complained', 'complained_or_disliked', 'published',
   'step_done', 'step_late', 'c01_count', 'c01_sum', 'c01_i1', 'c01_i2', 'c01_i3', 'c01_i4', 'c01_i5', 'c01_i6', 'c01_i7', 'c01_i8', 'c01_i9',
+  // once-only (#7, migration 0007): received with every component digitised / with a reused component; resolved with a signed e-result
+  'digitised', 'reused', 'e_result',
 ] as const;
 export type UnitCounter = (typeof UNIT_COUNTERS)[number];
 /** Counters of an officer bucket (day × officer). */
@@ -52,6 +55,10 @@ export interface FactsInput {
   events: FactEvent[];
   tasks: FactTask[];
   complaints: { count: number; late: number };
+  /** the dossier's documents (source and requirement tell components from results), with their reuse/digitisation flags */
+  documents: { source: string; requirement: string; reused: boolean; digitised: boolean }[];
+  /** a signed e-result was issued in this dossier */
+  eResult: boolean;
   /** working milliseconds in [a, b) minus paused spans: the calendar's workingTimeBetween */
   workingMs: (a: Date, b: Date, pauses: { from: Date; to: Date | null }[]) => number;
 }
@@ -93,6 +100,12 @@ export interface DossierFacts {
   complaintsLate: number;
   /** Circular 01/2018 art. 13 indicators 1..9 (0/1/2) for a resolved dossier, else null */
   c01: number[] | null;
+  /** every component of the dossier is electronic (Decision 766 "digitised") */
+  digitised: boolean;
+  /** at least one component was taken from data the state holds (Decision 766 "reuse") */
+  reused: boolean;
+  /** a signed e-result was issued */
+  eResult: boolean;
 }
 
 export interface UnitDelta {
@@ -239,9 +252,16 @@ export function computeDossierFacts(input: FactsInput): DossierFacts {
     complaints: input.complaints.count,
     complaintsLate: input.complaints.late,
     c01: null,
+    ...onceOnlyFlags(input),
   };
   facts.c01 = closing === 'resolved' ? circular01Scores(facts) : null;
   return facts;
+}
+
+/** The once-only facts (#7): over the dossier's components (not its results or step documents). */
+function onceOnlyFlags(input: FactsInput): { digitised: boolean; reused: boolean; eResult: boolean } {
+  const f = dossierFlags(input.documents);
+  return { digitised: f.digitised, reused: f.reused, eResult: input.eResult };
 }
 
 /**
@@ -299,7 +319,8 @@ export function contributions(f: DossierFacts): Contributions {
   const officer: OfficerDelta[] = [];
   const a = f.agencyId;
   const p = f.procedureId;
-  if (f.receivedDay) addUnit(unit, f.receivedDay, a, p, { received: 1, received_online: f.online ? 1 : 0, online_offered: f.onlineOffered ? 1 : 0, supplemented: f.supplementRequests > 0 ? 1 : 0 });
+  if (f.receivedDay)
+    addUnit(unit, f.receivedDay, a, p, { received: 1, received_online: f.online ? 1 : 0, online_offered: f.onlineOffered ? 1 : 0, supplemented: f.supplementRequests > 0 ? 1 : 0, digitised: f.digitised ? 1 : 0, reused: f.reused ? 1 : 0 });
   if (f.closedDay && f.closing) {
     const disliked = f.rating !== null && f.rating.dissatisfied.length > 0;
     const common = { ratings: f.rating ? 1 : 0, dissatisfied: disliked ? 1 : 0, complained: f.complaints > 0 ? 1 : 0, complained_or_disliked: complainedOrDisliked(f) ? 1 : 0 };
@@ -312,7 +333,7 @@ export function contributions(f: DossierFacts): Contributions {
       }
       addUnit(unit, f.closedDay, a, p, {
         resolved: 1, early: f.outcome === 'early' ? 1 : 0, on_time: f.outcome === 'on_time' ? 1 : 0, late: f.outcome === 'late' ? 1 : 0,
-        working_minutes: f.workingMinutes ?? 0, published: f.published ? 1 : 0, ...common, ...c01,
+        working_minutes: f.workingMinutes ?? 0, published: f.published ? 1 : 0, e_result: f.eResult ? 1 : 0, ...common, ...c01,
       });
     } else if (f.closing === 'refused') addUnit(unit, f.closedDay, a, p, { refused: 1, ...common });
     else addUnit(unit, f.closedDay, a, p, { withdrawn: 1 });

@@ -29,22 +29,31 @@ describe('Decision 766 formulas (hand-computed)', () => {
     expect(r.score).toBe(18);
   });
   it('inputs motcua does not record are "no data" (null), never zero or full marks', () => {
-    for (const key of ['national_sync', 'e_results', 'digitised', 'reuse', 'payable_online', 'paid_online']) {
+    for (const key of ['national_sync', 'payable_online', 'paid_online']) {
       const r = evaluateIndicator(find(DEFAULT_D766, key), totals({ resolved: 10, received: 10 }));
       expect(r.score, key).toBeNull();
       expect(r.value, key).toBeNull();
       expect(r.noDataReason, key).toMatch(/not_built/);
     }
   });
+  it('digitisation (#7): e-results over resolved, digitised and reused over received; reuse full at 80%', () => {
+    expect(evaluateIndicator(find(DEFAULT_D766, 'e_results'), totals({ resolved: 10, e_result: 5 }))).toMatchObject({ numerator: 5, denominator: 10, value: 0.5, score: 4, max: 8 });
+    expect(evaluateIndicator(find(DEFAULT_D766, 'digitised'), totals({ received: 8, digitised: 6 }))).toMatchObject({ value: 0.75, score: 6, max: 8 });
+    expect(evaluateIndicator(find(DEFAULT_D766, 'reuse'), totals({ received: 10, reused: 4 })).score).toBe(3); // 6 × 0.4/0.8
+    expect(evaluateIndicator(find(DEFAULT_D766, 'reuse'), totals({ received: 10, reused: 9 })).score).toBe(6);
+    // no dossier received: no data, not zero
+    expect(evaluateIndicator(find(DEFAULT_D766, 'reuse'), emptyTotals()).score).toBeNull();
+  });
   it('no dossiers: null, not zero', () => {
     expect(evaluateIndicator(find(DEFAULT_D766, 'on_time'), emptyTotals()).score).toBeNull();
   });
   it('the framework total sums the scores with data; maxWithData tells how many points had data', () => {
     const r = evaluateFramework(DEFAULT_D766, totals({ received: 10, online_offered: 10, received_online: 5, resolved: 10, early: 5, on_time: 5, published: 10 }));
-    expect(r.groups.find((g) => g.key === 'digitisation')!.score).toBeNull();
-    // published 10 + on time 20 + offered 6 + submitted 6 + satisfaction 18 = 60 of the 60 points with data
+    // digitisation has data (received and resolved dossiers) but nothing digitised, reused or issued electronically: 0 of 22
+    expect(r.groups.find((g) => g.key === 'digitisation')!.score).toBe(0);
+    // published 10 + on time 20 + offered 6 + submitted 6 + satisfaction 18 = 60 of the 82 points with data
     expect(r.total).toBe(60);
-    expect(r.maxWithData).toBe(60);
+    expect(r.maxWithData).toBe(82);
     expect(r.max).toBe(100);
   });
 });

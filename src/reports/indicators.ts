@@ -69,7 +69,7 @@ export interface FrameworkDefinition {
 /** Measures a drill-down can list (each is a condition on dossier_facts). */
 export const DRILL_MEASURES = [
   'received', 'received_online', 'online_offered', 'resolved', 'early', 'on_time', 'on_time_or_early', 'late', 'refused', 'withdrawn',
-  'dissatisfied', 'complained', 'complained_or_disliked', 'published', 'scored',
+  'dissatisfied', 'complained', 'complained_or_disliked', 'published', 'scored', 'digitised', 'reused', 'e_result',
 ] as const;
 export type DrillMeasure = (typeof DRILL_MEASURES)[number];
 
@@ -112,6 +112,16 @@ export const DEFAULT_C01: FrameworkDefinition = {
 };
 
 const D766 = 'Quyết định 766/QĐ-TTg (2022)';
+/**
+ * The digitisation group's three indicators, measured since #7 (signed e-results, the data store
+ * and registries, digitisation at the desk). Migration 0007 puts the same rules into a stored
+ * Decision 766 definition (a new version) where one was saved with the earlier no_data rules.
+ */
+export const D766_DIGITISATION: IndicatorDefinition[] = [
+  { key: 'e_results', name_vi: 'Tỷ lệ hồ sơ có kết quả điện tử', name_en: 'Dossiers with an electronic result', formula_vi: 'Số hồ sơ trả kết quả điện tử (có chữ ký số) / số hồ sơ đã giải quyết; 100% = điểm tối đa', points: 8, rule: { kind: 'ratio', numerator: ['e_result'], denominator: ['resolved'], fullAt: 1 }, drill: 'e_result', source: D766, verified: false },
+  { key: 'digitised', name_vi: 'Tỷ lệ hồ sơ được số hoá', name_en: 'Dossiers digitised', formula_vi: 'Số hồ sơ có mọi thành phần được số hoá / số hồ sơ tiếp nhận; 100% = điểm tối đa', points: 8, rule: { kind: 'ratio', numerator: ['digitised'], denominator: ['received'], fullAt: 1 }, drill: 'digitised', source: D766, verified: false },
+  { key: 'reuse', name_vi: 'Tỷ lệ khai thác, sử dụng lại dữ liệu số hoá', name_en: 'Digitised data reused', formula_vi: 'Số hồ sơ sử dụng lại dữ liệu đã số hoá / số hồ sơ tiếp nhận; ≥ 80% = điểm tối đa', points: 6, rule: { kind: 'ratio', numerator: ['reused'], denominator: ['received'], fullAt: 0.8 }, drill: 'reused', source: D766, verified: false },
+];
 export const DEFAULT_D766: FrameworkDefinition = {
   framework: 'd766',
   name_vi: 'Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ (Quyết định 766/QĐ-TTg)',
@@ -134,9 +144,7 @@ export const DEFAULT_D766: FrameworkDefinition = {
     {
       key: 'digitisation', name_vi: 'Số hoá hồ sơ', name_en: 'Digitisation', weight: 22,
       indicators: [
-        { key: 'e_results', name_vi: 'Tỷ lệ hồ sơ có kết quả điện tử', name_en: 'Dossiers with an electronic result', formula_vi: 'Số hồ sơ trả kết quả điện tử (có chữ ký số) / số hồ sơ đã giải quyết', points: 8, rule: { kind: 'no_data', reason: 'signed_e_results_not_built' }, drill: null, source: D766, verified: false },
-        { key: 'digitised', name_vi: 'Tỷ lệ hồ sơ được số hoá', name_en: 'Dossiers digitised', formula_vi: 'Số hồ sơ số hoá thành phần hồ sơ / số hồ sơ tiếp nhận', points: 8, rule: { kind: 'no_data', reason: 'digitisation_not_built' }, drill: null, source: D766, verified: false },
-        { key: 'reuse', name_vi: 'Tỷ lệ khai thác, sử dụng lại dữ liệu số hoá', name_en: 'Digitised data reused', formula_vi: 'Số hồ sơ sử dụng lại dữ liệu đã số hoá / số hồ sơ tiếp nhận; ≥ 80% = điểm tối đa', points: 6, rule: { kind: 'no_data', reason: 'digitisation_not_built' }, drill: null, source: D766, verified: false },
+        ...D766_DIGITISATION,
       ],
     },
     {

@@ -82,6 +82,16 @@ export async function loadFactsInputs(q: Q, ids: number[], calendar: WorkingCale
     .where('dossier_id', 'in', ids)
     .execute();
   const complaints = await complaintCounts(q, ids);
+  // once-only (#7): the components' reuse/digitisation flags and whether an e-result was issued
+  const documents = await q.selectFrom('dossier_documents').select(['dossier_id', 'source', 'requirement_code', 'reused', 'digitised']).where('dossier_id', 'in', ids).execute();
+  const eResults = await q.selectFrom('e_results').select('dossier_id').distinct().where('dossier_id', 'in', ids).execute();
+  const withEResult = new Set(eResults.map((r) => r.dossier_id));
+  const documentsBy = new Map<number, FactsInput['documents']>();
+  for (const d of documents) {
+    const list = documentsBy.get(d.dossier_id) ?? [];
+    list.push({ source: d.source, requirement: d.requirement_code, reused: Number(d.reused) === 1, digitised: Number(d.digitised) === 1 });
+    documentsBy.set(d.dossier_id, list);
+  }
   const eventsBy = new Map<number, FactEvent[]>();
   for (const e of events) {
     const list = eventsBy.get(e.dossier_id) ?? [];
@@ -101,6 +111,8 @@ export async function loadFactsInputs(q: Q, ids: number[], calendar: WorkingCale
     events: eventsBy.get(d.id) ?? [],
     tasks: tasksBy.get(d.id) ?? [],
     complaints: complaints.get(d.id) ?? { count: 0, late: 0 },
+    documents: documentsBy.get(d.id) ?? [],
+    eResult: withEResult.has(d.id),
     workingMs,
   }));
 }
@@ -169,7 +181,8 @@ function factsRow(dossierId: number, f: DossierFacts, c: Contributions, now: str
   return {
     dossier_id: dossierId, agency_id: f.agencyId, procedure_id: f.procedureId, received_day: f.receivedDay, closed_day: f.closedDay, closing: f.closing, outcome: f.outcome,
     online: f.online ? 1 : 0, online_offered: f.onlineOffered ? 1 : 0, published: f.published ? 1 : 0, working_minutes: f.workingMinutes, dissatisfied: f.rating && f.rating.dissatisfied.length > 0 ? 1 : 0, complained: f.complaints > 0 ? 1 : 0,
-    c01_score: f.c01 ? f.c01.reduce((s, x) => s + x, 0) : null, facts: JSON.stringify(f), contributions: JSON.stringify(c), updated_at: now,
+    c01_score: f.c01 ? f.c01.reduce((s, x) => s + x, 0) : null, digitised: f.digitised ? 1 : 0, reused: f.reused ? 1 : 0, e_result: f.eResult ? 1 : 0,
+    facts: JSON.stringify(f), contributions: JSON.stringify(c), updated_at: now,
   };
 }
 
@@ -506,7 +519,7 @@ export async function procedureIdByCode(db: Kysely<Database>, code: string): Pro
 
 // ——— drill-down ———
 
-type FactsWhere = { column: 'received_day' | 'closed_day'; closing?: string; outcome?: string[]; flag?: 'online' | 'online_offered' | 'published' | 'dissatisfied' | 'complained' | 'complained_or_disliked' | 'scored' };
+type FactsWhere = { column: 'received_day' | 'closed_day'; closing?: string; outcome?: string[]; flag?: 'online' | 'online_offered' | 'published' | 'dissatisfied' | 'complained' | 'complained_or_disliked' | 'scored' | 'digitised' | 'reused' | 'e_result' };
 
 /** Which dossiers make each drill measure (the same conditions the contributions use). */
 export const DRILL_WHERE: Record<string, FactsWhere> = {
@@ -525,6 +538,9 @@ export const DRILL_WHERE: Record<string, FactsWhere> = {
   complained_or_disliked: { column: 'closed_day', flag: 'complained_or_disliked' },
   published: { column: 'closed_day', closing: 'resolved', flag: 'published' },
   scored: { column: 'closed_day', closing: 'resolved', flag: 'scored' },
+  digitised: { column: 'received_day', flag: 'digitised' },
+  reused: { column: 'received_day', flag: 'reused' },
+  e_result: { column: 'closed_day', closing: 'resolved', flag: 'e_result' },
 };
 
 export interface DrillRow {
@@ -554,6 +570,9 @@ export async function drillDossiers(db: Kysely<Database>, set: AgencySet, from: 
   if (w.flag === 'complained') qb = qb.where('f.complained', '=', 1).where('f.closing', 'in', ['resolved', 'refused']);
   if (w.flag === 'complained_or_disliked') qb = qb.where((eb) => eb.or([eb('f.dissatisfied', '=', 1), eb('f.complained', '=', 1)])).where('f.closing', 'in', ['resolved', 'refused']);
   if (w.flag === 'scored') qb = qb.where('f.c01_score', 'is not', null);
+  if (w.flag === 'digitised') qb = qb.where('f.digitised', '=', 1);
+  if (w.flag === 'reused') qb = qb.where('f.reused', '=', 1);
+  if (w.flag === 'e_result') qb = qb.where('f.e_result', '=', 1);
   const count = await qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows = await qb
     .innerJoin('dossiers as d', 'd.id', 'f.dossier_id')

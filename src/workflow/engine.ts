@@ -14,8 +14,10 @@ import type { Actor } from '../identity/permissions.js';
 import { vnDate, vnDateTimeText } from '../lib/dates.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
+import { attachResultDocument, type EResultInput, issueForDossier, type ResultDeps } from '../results/issue.js';
 import { type AgencyRef, resolveAgency } from './agency-rules.js';
 import { memberResolved, returnMembers } from './groups.js';
+import { addResultsToStore } from '../datastore/store.js';
 import { earlierSteps, effectiveBudgetHours, longestPath, type StepAction, type StepRole, type StepTemplate, stepById, WORKING_DAY_HOURS, type WorkflowDefinition } from './template.js';
 import { pinnedTemplate, templateInForce } from './templates-store.js';
 
@@ -25,6 +27,8 @@ export interface WorkflowDeps {
   db: Db;
   calendar: WorkingCalendar;
   publicUrl: string;
+  /** signed e-results (record_result with eResult) */
+  results?: ResultDeps | undefined;
 }
 
 /** Working hours after receipt within which examination may still ask for a supplement (DOMAIN.md §2.4). */
@@ -133,7 +137,7 @@ export type ActionInput =
   | { action: 'request_supplement'; taskId: number; items: { requirement: string; reason: string }[] }
   | { action: 'approve'; taskId: number; note?: string | undefined }
   | { action: 'refuse'; taskId: number; reasons: string[] }
-  | { action: 'record_result'; taskId: number; summary: string; documents: string[] }
+  | { action: 'record_result'; taskId: number; summary: string; documents?: string[] | undefined; eResult?: EResultInput | undefined }
   | { action: 'return_result'; taskId: number; method: 'desk' | 'post' | 'online' }
   | { action: 'apologise'; reason: string; newDueAt: string };
 
@@ -343,8 +347,11 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
       }
       case 'request_supplement': {
         const known = new Set(l.version.documents.map((x) => x.code));
+        // once-only (#7): a document provided from data the state holds (store, registry) may not be asked for on paper
+        const reusedReqs = new Set((await tx.selectFrom('dossier_documents').select('requirement_code').where('dossier_id', '=', l.d.id).where('reused', '=', 1).execute()).map((x) => x.requirement_code));
         input.items.forEach((it, i) => {
           if (!known.has(it.requirement)) throw new Invalid(`item ${i + 1}: only documents the procedure requires may be requested (${it.requirement} is not one)`, `items.${i}.requirement`, undefined, 'not_a_requirement');
+          if (reusedReqs.has(it.requirement)) throw new Invalid(`item ${i + 1}: this document was provided from data the state already holds; the agency may not ask for the paper`, `items.${i}.requirement`, undefined, 'reused_document');
         });
         const earlier = await tx.selectFrom('dossier_events').select('seq').where('dossier_id', '=', l.d.id).where('type', '=', 'processing_supplement_requested').executeTakeFirst();
         if (earlier) throw new Conflict('examination may ask for a supplement once, listing everything missing in one go', { reason: 'second_supplement' });
@@ -374,8 +381,11 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
       case 'record_result': {
         const waiting = l.openTasks.filter((t) => t.parent_task_id === task.id);
         if (waiting.length) throw new Conflict(`waiting for ${waiting.map((t) => t.agency_name).join(', ')} to answer`, { reason: 'waiting_for_answers' });
-        const uploads = input.documents.length ? await tx.selectFrom('uploads').selectAll().where('id', 'in', input.documents).where('owner_account_id', '=', actor.accountId).execute() : [];
-        if (uploads.length !== input.documents.length || uploads.length === 0) throw new Invalid('attach the result document (uploaded by you)', 'documents', undefined, 'result_document_required');
+        const docs = input.documents ?? [];
+        const uploads = docs.length ? await tx.selectFrom('uploads').selectAll().where('id', 'in', docs).where('owner_account_id', '=', actor.accountId).execute() : [];
+        if (uploads.length !== docs.length || (uploads.length === 0 && !input.eResult)) throw new Invalid('attach the result document (uploaded by you) or issue the electronic result', 'documents', undefined, 'result_document_required');
+        // the signed e-result (#7): issued before the event, which records its serial
+        const issued = input.eResult ? await issueForDossier(tx, deps.results, { dossierId: l.d.id, nationalCode: l.version.nationalCode, agencyId: task.agency_id, actorId: actor.accountId, eResult: input.eResult, now }) : undefined;
         const step = a.step!;
         // a group member returns its result to the group dossier; the group dossier's own
         // procedure result lets the group go on; only a lone dossier opens its return step here
@@ -385,11 +395,12 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
         const next = nextId ? stepById(l.definition, nextId) : undefined;
         const open = next ? await openStepTasks(tx, cal, ctxOf(l, now), next, now, task.agency_id, l.d.priority) : [];
         const r = await appendEvent(tx, l.d.id, {
-          ...base, type: groupHead ? 'member_result_recorded' : 'result_recorded', payload: { ...stepInfo, summary: input.summary, documents: uploads.map((u) => u.sha256) },
+          ...base, type: groupHead ? 'member_result_recorded' : 'result_recorded', payload: { ...stepInfo, summary: input.summary, documents: uploads.map((u) => u.sha256), ...(issued ? { eResult: issued.serial } : {}) },
           set: { result_at: now.toISOString(), current_step: nextId ?? null },
           tasks: { close: [{ id: task.id, outcome: 'result_recorded' }], open },
         });
         for (const u of uploads) await tx.insertInto('dossier_documents').values({ dossier_id: l.d.id, requirement_code: 'result', sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source: 'result', event_seq: r.seq }).execute();
+        if (issued) await attachResultDocument(tx, l.d.id, issued, r.seq);
         if (member || groupHead) await memberResolved(tx, cal, member ? l.d.parent_dossier_id! : l.d.id, now);
         else await mailApplicant(deps, tx, l, 'resolved', `\nKết quả: ${input.summary}`, now);
         return r;
@@ -401,6 +412,8 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
           tasks: { close: l.openTasks.map((t) => ({ id: t.id, outcome: t.id === task.id ? 'returned' : 'cancelled', status: t.id === task.id ? ('done' as const) : ('cancelled' as const) })) },
         });
         if (l.d.group_code !== null && l.d.parent_dossier_id === null) await returnMembers(tx, l.d.id, actor.accountId, input.method, now);
+        // the returned results join the holder's data store (#7)
+        await addResultsToStore(tx, l.d.id, now);
         await mailApplicant(deps, tx, l, 'returned', input.method === 'online' ? '\nKết quả điện tử có trong tài khoản của Ông/Bà.' : '', now);
         return r;
       }

@@ -17,6 +17,8 @@ import { type AgencyRef, resolveAgency } from './agency-rules.js';
 import { tasksAtReceipt } from './engine.js';
 import { limitHours } from './template.js';
 import { pinnedTemplate } from './templates-store.js';
+import { type DocumentInput, insertDocuments, prepareDocuments } from '../datastore/reuse.js';
+import { addResultsToStore } from '../datastore/store.js';
 
 type Tx = Transaction<Database>;
 
@@ -51,10 +53,11 @@ interface GroupParent {
   return_method: string;
   receiving_agency_id: number;
   due_at: string;
+  submitted_at: string;
 }
 
 async function parentRow(tx: Tx, id: number): Promise<GroupParent> {
-  const d = await tx.selectFrom('dossiers').select(['id', 'code', 'group_code', 'channel', 'applicant', 'applicant_account_id', 'return_method', 'receiving_agency_id', 'due_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  const d = await tx.selectFrom('dossiers').select(['id', 'code', 'group_code', 'channel', 'applicant', 'applicant_account_id', 'return_method', 'receiving_agency_id', 'due_at', 'submitted_at']).where('id', '=', id).executeTakeFirstOrThrow();
   return { ...d, group_code: d.group_code!, due_at: d.due_at! };
 }
 
@@ -99,13 +102,13 @@ async function startLevel(tx: Tx, cal: WorkingCalendar, parent: GroupParent, ord
       },
       { type: 'submitted', at: now, actor: 'system', actorId: null, agencyId: receiving.id, payload: { channel: parent.channel, procedure: v.nationalCode, version: v.version, group: parent.group_code, parent: parent.code, documents: (input?.documents ?? []).map((d) => d.requirement) } },
     );
-    for (const d of input?.documents ?? []) {
-      const u = d.upload ? await tx.selectFrom('uploads').selectAll().where('id', '=', d.upload).executeTakeFirst() : undefined;
-      await tx.insertInto('dossier_documents').values({ dossier_id: id, requirement_code: d.requirement, sha256: u?.sha256 ?? null, filename: u?.filename ?? null, media_type: u?.media_type ?? null, size: u?.size ?? null, source: u ? 'upload' : 'paper', event_seq: 1 }).execute();
-    }
+    // the member's papers as submitted (uploads, store items and registry evidence consented to at submission: #7)
+    const applicantIds = JSON.parse(parent.applicant) as { citizenId?: string | null; taxCode?: string | null };
+    const prepared = await prepareDocuments(tx, v.documents, (input?.documents ?? []) as DocumentInput[], { uploadOwner: null, storeOwner: parent.applicant_account_id, applicant: applicantIds, fileSource: 'upload', now: new Date(parent.submitted_at), field: 'documents', mode: 'trusted' });
+    await insertDocuments(tx, id, 1, prepared.rows);
     // results of earlier members (e.g. the birth certificate) travel with the dossier: once-only
-    const earlier = await tx.selectFrom('dossier_documents as dd').innerJoin('dossiers as d', 'd.id', 'dd.dossier_id').select(['dd.sha256', 'dd.filename', 'dd.media_type', 'dd.size']).where('dd.source', '=', 'result').where((w) => w.or([w('d.id', '=', parent.id), w('d.parent_dossier_id', '=', parent.id)])).execute();
-    for (const r of earlier) await tx.insertInto('dossier_documents').values({ dossier_id: id, requirement_code: 'earlier-result', sha256: r.sha256, filename: r.filename, media_type: r.media_type, size: r.size, source: 'reused', event_seq: 1 }).execute();
+    const earlier = await tx.selectFrom('dossier_documents as dd').innerJoin('dossiers as d', 'd.id', 'dd.dossier_id').select(['dd.sha256', 'dd.filename', 'dd.media_type', 'dd.size', 'dd.e_result_id', 'dd.evidence_type']).where('dd.source', '=', 'result').where((w) => w.or([w('d.id', '=', parent.id), w('d.parent_dossier_id', '=', parent.id)])).execute();
+    for (const r of earlier) await tx.insertInto('dossier_documents').values({ dossier_id: id, requirement_code: 'earlier-result', sha256: r.sha256, filename: r.filename, media_type: r.media_type, size: r.size, source: 'reused', event_seq: 1, e_result_id: r.e_result_id, evidence_type: r.evidence_type, reused: 1, digitised: r.sha256 ? 1 : 0 }).execute();
     const due = new Date(parent.due_at);
     const wf = await tasksAtReceipt(tx, cal, { receiving: responsible, version: v, channel: parent.channel, now, dueAt: due, capHours: shareHours });
     await appendEvent(tx, id, {
@@ -163,5 +166,7 @@ export async function returnMembers(tx: Tx, parentId: number, actorId: number, m
   for (const m of members) {
     const open = await tx.selectFrom('dossier_tasks').select('id').where('dossier_id', '=', m.id).where('status', '=', 'open').execute();
     await appendEvent(tx, m.id, { type: 'result_returned', at: now, actor: 'desk_officer', actorId, agencyId: m.receiving_agency_id, payload: { method, withGroup: true }, set: { closed_at: now.toISOString(), current_step: null }, tasks: { close: open.map((t) => ({ id: t.id, outcome: 'cancelled', status: 'cancelled' as const })) } });
+    // the members' results join the applicant's data store too (#7)
+    await addResultsToStore(tx, m.id, now);
   }
 }

@@ -15,6 +15,8 @@ import { Forbidden, Invalid, NotFound } from '../lib/errors.js';
 import type { TimeLimit } from '../catalog/schemas.js';
 import type { MailWorker } from '../notify/mail-outbox.js';
 import { act, type ActionInput } from './engine.js';
+import type { ResultDeps } from '../results/issue.js';
+import { EResultBody } from '../results/schemas.js';
 import { inbox, taskHistory, workView } from './queries.js';
 import { limitHours, STEP_ACTIONS, STEP_KINDS, STEP_ROLES, validateTemplate } from './template.js';
 import { assertNoProblems, listTemplateVersions, saveTemplateVersion, templateInForce } from './templates-store.js';
@@ -25,6 +27,8 @@ export interface WorkflowRouteDeps {
   calendar: CalendarService;
   publicUrl: string;
   mail?: MailWorker | undefined;
+  /** signed e-results issued by record_result */
+  results?: ResultDeps | undefined;
 }
 
 const err = { 400: Type.Ref('ErrorResponse'), 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse'), 404: Type.Ref('ErrorResponse'), 409: Type.Ref('ErrorResponse') };
@@ -44,7 +48,7 @@ const ActionBody = Type.Union([
   Type.Object({ action: Type.Literal('request_supplement'), taskId: TaskId, items: Type.Array(Type.Object({ requirement: Type.String({ pattern: '^[a-z0-9-]{1,60}$' }), reason: Reason }, { additionalProperties: false }), { minItems: 1, maxItems: 30 }) }, { additionalProperties: false }),
   Type.Object({ action: Type.Literal('approve'), taskId: TaskId, note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
   Type.Object({ action: Type.Literal('refuse'), taskId: TaskId, reasons: Type.Array(Reason, { minItems: 1, maxItems: 10 }) }, { additionalProperties: false }),
-  Type.Object({ action: Type.Literal('record_result'), taskId: TaskId, summary: Reason, documents: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{10,64}$' }), { minItems: 1, maxItems: 10 }) }, { additionalProperties: false }),
+  Type.Object({ action: Type.Literal('record_result'), taskId: TaskId, summary: Reason, documents: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{10,64}$' }), { minItems: 0, maxItems: 10 })), eResult: Type.Optional(EResultBody) }, { additionalProperties: false }),
   Type.Object({ action: Type.Literal('return_result'), taskId: TaskId, method: Type.Enum(['desk', 'post', 'online']) }, { additionalProperties: false }),
   Type.Object({ action: Type.Literal('apologise'), reason: Reason, newDueAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
 ]);
@@ -78,7 +82,7 @@ async function timeLimitsFrom(db: Db, nationalCode: string, day: string): Promis
 export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = async (app, deps) => {
   const { db, clock } = deps;
   const tags = ['workflow'];
-  const engineDeps = async () => ({ db, calendar: await deps.calendar.current(), publicUrl: deps.publicUrl });
+  const engineDeps = async () => ({ db, calendar: await deps.calendar.current(), publicUrl: deps.publicUrl, results: deps.results });
 
   app.get('/api/work/inbox', { schema: { tags, summary: 'My inbox (view=mine) or my units\' inbox (view=unit): open tasks sorted late → due within a working day → on time, online priority first, then by due time', querystring: InboxQuery, response: { 200: Loose, ...err } } }, async (req) => {
     const actor = requirePermission(req, 'dossier.process');

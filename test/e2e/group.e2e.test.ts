@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { WorkingCalendar } from '../../src/calendar/working-time.js';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
 import { MovableClock, apiLoginKeepingCookie } from '../support/sim-clock.js';
-import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF, openFromUnitInbox, act } from '../support/journeys.js';
+import { browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, PDF, openFromUnitInbox, act, chooseResultUpload } from '../support/journeys.js';
 
 const TIMEOUT = 180_000;
 const GROUP = 'khai-sinh-thuong-tru-bhyt';
@@ -81,6 +81,7 @@ async function processAtAgency(specialist: string, leader: string, leaderPage: P
   await settled(sp);
   await act(sp, 'Cập nhật kết quả giải quyết', 'Lưu kết quả giải quyết', 'Đã lưu kết quả giải quyết.', async () => {
     await sp.getByLabel('Tóm tắt kết quả giải quyết').fill(`Kết quả của hồ sơ ${code}.`);
+    await chooseResultUpload(sp);
     await sp.getByLabel('Văn bản kết quả').setInputFiles(pdf('ket-qua.pdf'));
     await sp.getByText('Đã tải lên: ket-qua.pdf').waitFor();
   });

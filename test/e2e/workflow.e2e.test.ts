@@ -7,7 +7,7 @@
 // axe on the inbox and the processing page; no horizontal scroll at 360 px on both.
 import { describe, expect, it } from 'vitest';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, logInThroughForm, settled } from '../support/browser.js';
-import { apiLogin, birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, PDF, openFromUnitInbox, act } from '../support/journeys.js';
+import { apiLogin, birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, PDF, openFromUnitInbox, act, chooseResultUpload } from '../support/journeys.js';
 
 const TIMEOUT = 240_000;
 const PROCEDURE = '1.001193';
@@ -125,6 +125,7 @@ describe('processing a dossier across agencies (browser)', () => {
     await sp.getByRole('heading', { level: 1, name: `Xử lý hồ sơ ${code}` }).waitFor();
     await act(sp, 'Cập nhật kết quả giải quyết', 'Lưu kết quả giải quyết', 'Đã lưu kết quả giải quyết.', async () => {
       await sp.getByLabel('Tóm tắt kết quả giải quyết').fill('Giấy khai sinh bản chính.');
+      await chooseResultUpload(sp);
       await sp.getByLabel('Văn bản kết quả').setInputFiles({ name: 'ket-qua.pdf', mimeType: 'application/pdf', buffer: PDF });
       await sp.getByText('Đã tải lên: ket-qua.pdf').waitFor();
     });

@@ -149,3 +149,14 @@ export function birthFormValue(key: string, p: FormProp, date = '2026-11-20'): s
   if (/HoTen$/.test(key)) return key.startsWith('tre') ? 'Nguyễn Minh Khang' : key.startsWith('me') ? 'Trần Thị Mai' : 'Nguyễn Văn An';
   return p.default ?? 'Hải Phòng';
 }
+
+/**
+ * In the record-result form, picks "upload a signed result file" when the procedure would
+ * otherwise issue a signed e-result (it has an evidence type), so the file input is shown.
+ */
+export async function chooseResultUpload(page: Page): Promise<void> {
+  const uploadChoice = page.getByLabel('Tải lên tệp kết quả đã ký');
+  const fileInput = page.getByLabel('Văn bản kết quả');
+  await uploadChoice.or(fileInput).first().waitFor();
+  if (await uploadChoice.count()) await uploadChoice.check();
+}

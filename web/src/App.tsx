@@ -46,6 +46,12 @@ const MyIndicatorsPage = lazy(() => import('./reports/MyIndicatorsPage.js'));
 const PublicStatsPage = lazy(() => import('./reports/PublicStatsPage.js'));
 const IndicatorDefinitionsPage = lazy(() => import('./reports/IndicatorDefinitionsPage.js'));
 // ── once-only pages (lazy imports) ──
+const RegistryAdminPage = lazy(() => import('./registries/RegistryAdminPage.js'));
+const MyDataPage = lazy(() => import('./account/MyDataPage.js'));
+const VerifyPage = lazy(() => import('./results/VerifyPage.js'));
+const VerifySerialPage = lazy(() => import('./results/VerifySerialPage.js'));
+const ResultsListPage = lazy(() => import('./results/ResultsListPage.js'));
+const DataStorePage = lazy(() => import('./datastore/DataStorePage.js'));
 
 const router = createBrowserRouter([
   {
@@ -92,6 +98,12 @@ const router = createBrowserRouter([
       { path: 'cong-khai', element: <PublicStatsPage /> },
       { path: 'quan-tri/chi-so', element: <IndicatorDefinitionsPage /> },
       // ── once-only routes ──
+      { path: 'quan-tri/so-dang-ky', element: <RegistryAdminPage /> },
+      { path: 'ca-nhan/du-lieu', element: <MyDataPage /> },
+      { path: 'xac-minh', element: <VerifyPage /> },
+      { path: 'xac-minh/:serial', element: <VerifySerialPage /> },
+      { path: 'can-bo/ket-qua', element: <ResultsListPage /> },
+      { path: 'ca-nhan/kho-du-lieu', element: <DataStorePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -2,7 +2,7 @@
 // history, imports and purpose-bound lookups, the applicant's data store, signed e-results with
 // their history, the agencies' signing certificates, and the reuse/digitisation flags of dossier
 // documents.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { engineOf } from '../connect.js';
 import { idColumn } from './helpers.js';
 
@@ -187,6 +187,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const table of ['quality_stats', 'quality_stats_agency_day', 'quality_stats_month'])
     for (const name of ONCE_ONLY_COUNTERS) await db.schema.alterTable(table).addColumn(name, 'bigint', (c) => c.notNull().defaultTo(0)).execute();
   // ── indicator definitions: a new Decision 766 version with the digitisation rules (owned by src/reports) ──
+  // the per-dossier facts carry the three flags too (drill-down of the digitisation indicators)
+  for (const name of ONCE_ONLY_COUNTERS) await db.schema.alterTable('dossier_facts').addColumn(name, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  // A Decision 766 definition saved before #7 has the digitisation indicators as no_data: a new
+  // version gets the ratio rules (the defaults in src/reports/indicators.ts apply where none was saved).
+  const digitisationRules: Record<string, { rule: unknown; drill: string }> = {
+    e_results: { rule: { kind: 'ratio', numerator: ['e_result'], denominator: ['resolved'], fullAt: 1 }, drill: 'e_result' },
+    digitised: { rule: { kind: 'ratio', numerator: ['digitised'], denominator: ['received'], fullAt: 1 }, drill: 'digitised' },
+    reuse: { rule: { kind: 'ratio', numerator: ['reused'], denominator: ['received'], fullAt: 0.8 }, drill: 'reused' },
+  };
+  const stored = await sql<{ version: number; definition: string }>`select version, definition from indicator_definitions where framework = 'd766'`.execute(db);
+  for (const row of stored.rows) {
+    const def = JSON.parse(row.definition) as { groups: { indicators: { key: string; rule: { kind: string }; drill: string | null }[] }[] };
+    let changed = false;
+    for (const ind of def.groups.flatMap((g) => g.indicators)) {
+      const next = digitisationRules[ind.key];
+      if (next && ind.rule.kind === 'no_data') {
+        ind.rule = next.rule as { kind: string };
+        ind.drill = next.drill;
+        changed = true;
+      }
+    }
+    if (changed) await sql`update indicator_definitions set version = ${row.version + 1}, definition = ${JSON.stringify(def)}, updated_at = ${new Date().toISOString()}, updated_by = ${null} where framework = 'd766' and version = ${row.version}`.execute(db);
+  }
 }
 
 export async function down(): Promise<void> {

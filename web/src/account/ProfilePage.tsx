@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
@@ -404,6 +404,9 @@ function AccessLogSection() {
     <section aria-labelledby="sec-access" className="card section">
       <h2 id="sec-access">{t('accessLog.title')}</h2>
       <p>{t('accessLog.intro')}</p>
+      <p>
+        <Link to="/ca-nhan/du-lieu">{t('registry.myData.profileLink')}</Link>
+      </p>
       {log.isPending ? (
         <Loading />
       ) : log.isError ? (

@@ -255,7 +255,7 @@ export type WorkAction =
   | { action: 'request_supplement'; taskId: number; items: { requirement: string; reason: string }[] }
   | { action: 'approve'; taskId: number; note?: string }
   | { action: 'refuse'; taskId: number; reasons: string[] }
-  | { action: 'record_result'; taskId: number; summary: string; documents: string[] }
+  | { action: 'record_result'; taskId: number; summary: string; documents?: string[]; eResult?: { fields: Record<string, string>; validUntil?: string; supersedes?: string } }
   | { action: 'return_result'; taskId: number; method: 'desk' | 'post' | 'online' }
   | { action: 'apologise'; reason: string; newDueAt: string };
 export interface ControlSlipRow {

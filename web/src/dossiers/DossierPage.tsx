@@ -16,6 +16,7 @@ import { DocumentsTable, DossierFacts, FormLinks, Timeline, UploadControl, type 
 import { ApologyNotice, ControlSlipLink, ResultSection } from './outcome.js';
 import { GroupMembersSection } from './GroupMembers.js';
 import { RatingForm } from '../feedback/RatingForm.js';
+import { DossierReuseSection } from '../datastore/DossierReuse.js';
 
 export default function DossierPage() {
   const { t } = useTranslation();
@@ -95,6 +96,7 @@ function DossierView({ d }: { d: DossierDetail }) {
         <h2 id="sec-docs">{t('procedure.documents')}</h2>
         <DocumentsTable d={d} />
       </section>
+      <DossierReuseSection d={d} />
 
       <section aria-labelledby="sec-form" className="card section">
         <h2 id="sec-form">{t('procedure.form')}</h2>

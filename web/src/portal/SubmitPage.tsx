@@ -1,5 +1,7 @@
 // Online submission in three steps: information (receiving agency + the form), documents
-// (one upload per requirement), review (return method) and submit. The draft is saved
+// (an upload per requirement, or — for a document with an evidence type — an item of the
+// applicant's data store or the agency's fetch from a registry), review (return method, and
+// the explicit consent to the reused evidence, without which submitting is disabled) and submit. The draft is saved
 // when moving between steps and on demand; the Idempotency-Key of a submit attempt is
 // kept so that a double click or a retry after a network error creates one dossier.
 import { useId, useMemo, useState } from 'react';
@@ -7,7 +9,7 @@ import { Link, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.js';
-import { RETURN_METHODS, type Me, type ProcedureDetail, type ReturnMethod, type DraftBody } from '../api/types.js';
+import { RETURN_METHODS, type Me, type ProcedureDetail, type ReturnMethod, type DraftBody, type SubmitBody } from '../api/types.js';
 import { FormAlert, apiErrorText, type FieldErrors } from '../ui/form.js';
 import { formatVnDateTime, localName } from '../ui/format.js';
 import { FormDataView, SchemaForm, buildData, initialValues, schemaFields, validateValues, valuesFromData, type FormValues } from '../ui/SchemaForm.js';
@@ -16,16 +18,13 @@ import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import type { UploadedFile } from '../dossiers/parts.js';
 import { NotFoundPage } from './NotFoundPage.js';
+import { ChoicesReview, ConsentStep, DocumentChoices, choiceInputs, missingChoices, reusedChoices, useStoreOptions, type Choices } from '../datastore/DocumentChoice.js';
 import {
   AgencyReview,
   AgencySelect,
-  DocumentUploads,
-  DocumentsReview,
   ReturnMethodChoice,
   WizardActions,
   WizardStepper,
-  checkDocuments,
-  documentInputs,
   focusFirstInvalid,
   formTitle,
   useReceivingAgencies,
@@ -75,6 +74,11 @@ function SubmitWizard({
   const [agency, setAgency] = useState('');
   const [values, setValues] = useState<FormValues>(() => initialValues(fields, profile));
   const [docs, setDocs] = useState<Record<string, UploadedFile | null>>({});
+  // Documents satisfied from the data store or a registry, and the applicant's consent to their use.
+  const { options: storeOptions } = useStoreOptions(p.nationalCode);
+  const [choices, setChoices] = useState<Choices>({});
+  const [consent, setConsent] = useState(false);
+  const needsConsent = reusedChoices(p.documents, choices).length > 0;
   const [returnMethod, setReturnMethod] = useState<ReturnMethod>('online');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [docErrors, setDocErrors] = useState<Record<string, string>>({});
@@ -104,8 +108,14 @@ function SubmitWizard({
     if (d.agency) setAgency(d.agency);
     setValues({ ...initialValues(fields, profile), ...valuesFromData(fields, d.form) });
     const restored: Record<string, UploadedFile | null> = {};
-    for (const x of d.documents) if (x.upload) restored[x.requirement] = { id: x.upload };
+    const chosen: Choices = {};
+    for (const x of d.documents) {
+      if ('upload' in x && x.upload) restored[x.requirement] = { id: x.upload };
+      else if ('storeItem' in x) chosen[x.requirement] = { mode: 'store', item: x.storeItem };
+      else if ('fromRegistry' in x) chosen[x.requirement] = { mode: 'registry' };
+    }
     setDocs(restored);
+    setChoices(chosen);
     if (d.returnMethod && (RETURN_METHODS as readonly string[]).includes(d.returnMethod)) setReturnMethod(d.returnMethod as ReturnMethod);
     setDraftOffer(false);
   }
@@ -114,7 +124,8 @@ function SubmitWizard({
     return {
       ...(agency ? { agency } : {}),
       form: buildData(fields, values),
-      documents: documentInputs(docs),
+      // the choices are kept; the consent is given again on submitting
+      documents: choiceInputs(docs, choices, false) as DraftBody['documents'],
       returnMethod,
     };
   }
@@ -143,7 +154,14 @@ function SubmitWizard({
   }
 
   function checkStep2(): boolean {
-    return checkDocuments(t, p.documents, docs, setDocErrors, setFormError);
+    const errors = missingChoices(t, p.documents, docs, choices);
+    setDocErrors(errors);
+    if (Object.keys(errors).length > 0) {
+      setFormError(t('submit.documentsMissing'));
+      focusFirstInvalid('main input[aria-invalid="true"]');
+      return false;
+    }
+    return true;
   }
 
   function go(next: Step) {
@@ -168,13 +186,18 @@ function SubmitWizard({
           setStep(2);
           return false;
         }
+        if (needsConsent && !consent) {
+          setFormError(t('datastore.consentNeeded'));
+          return false;
+        }
         return true;
       },
       () => ({
         procedure: p.nationalCode,
         agency,
         form: buildData(fields, values),
-        documents: documentInputs(docs),
+        // store items and registry fetches carry the consent given on the review step
+        documents: choiceInputs(docs, choices) as SubmitBody['documents'],
         returnMethod,
       }),
     );
@@ -228,13 +251,20 @@ function SubmitWizard({
         {step === 2 && (
           <>
             <p className="hint">{t('submit.documentsHint')}</p>
-            <DocumentUploads
+            <DocumentChoices
               documents={p.documents}
+              options={storeOptions}
               files={docs}
+              choices={choices}
               errors={docErrors}
-              onChange={(code, u) => {
+              onFile={(code, u) => {
                 setDocs((old) => ({ ...old, [code]: u }));
                 setDocErrors((old) => withoutError(old, code));
+              }}
+              onChoice={(code, c) => {
+                setChoices((old) => ({ ...old, [code]: c }));
+                setDocErrors((old) => withoutError(old, code));
+                setConsent(false);
               }}
             />
           </>
@@ -254,7 +284,7 @@ function SubmitWizard({
             </section>
             <section aria-labelledby={`${id}-r2`}>
               <h3 id={`${id}-r2`}>{t('submit.step2')}</h3>
-              <DocumentsReview documents={p.documents} files={docs} />
+              <ChoicesReview documents={p.documents} options={storeOptions} files={docs} choices={choices} />
               <p>
                 <button type="button" className="link-button" onClick={() => go(2)}>
                   {t('submit.edit', { name: t('submit.step2') })}
@@ -262,10 +292,11 @@ function SubmitWizard({
               </p>
             </section>
             <ReturnMethodChoice value={returnMethod} onChange={setReturnMethod} />
+            <ConsentStep documents={p.documents} options={storeOptions} choices={choices} consent={consent} onConsent={setConsent} />
           </>
         )}
 
-        <WizardActions step={step} total={3} busy={busy} submitLabel={t('submit.submit')} onBack={() => go((step - 1) as Step)}>
+        <WizardActions step={step} total={3} busy={busy} disabled={needsConsent && !consent} submitLabel={t('submit.submit')} onBack={() => go((step - 1) as Step)}>
           <button type="button" className="button button-secondary" onClick={() => void saveDraft(true)}>
             {t('submit.saveDraft')}
           </button>

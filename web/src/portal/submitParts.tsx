@@ -14,6 +14,7 @@ import { apiErrorText, type FieldErrors } from '../ui/form.js';
 import { localName } from '../ui/format.js';
 import { RequiredMark } from '../ui/SchemaForm.js';
 import { ErrorMessage } from '../ui/Status.js';
+import { reuseErrorText } from '../datastore/api.js';
 
 /** A UUID for the Idempotency-Key (randomUUID needs a secure context: fall back). */
 export function newKey(): string {
@@ -218,7 +219,15 @@ export type SubmitFailure =
   | { part: 'agency'; fieldErrors: FieldErrors; message: string }
   | { part: 'other'; field: string | undefined; message: string };
 
-export function readSubmitFailure(t: TFunction, err: unknown): SubmitFailure {
+export function readSubmitFailure(t: TFunction, err: unknown, documents?: readonly { requirement: string }[]): SubmitFailure {
+  // A refused reused document (consent, store item, registry): worded next to that document.
+  const reuse = reuseErrorText(t, err);
+  const at = err instanceof ApiError ? /^documents\.(\d+)/.exec(err.field ?? '') : null;
+  if (reuse && at) {
+    const requirement = documents?.[Number(at[1])]?.requirement;
+    if (requirement) return { part: 'documents', docErrors: { [requirement]: reuse }, message: reuse };
+  }
+  if (reuse) return { part: 'other', field: err instanceof ApiError ? err.field : undefined, message: reuse };
   if (err instanceof ApiError && err.reason === 'form_invalid' && Array.isArray(err.details)) {
     const errors: FieldErrors = {};
     for (const d of err.details as { field?: string; message?: string }[]) if (d.field && d.message && !errors[d.field]) errors[d.field] = d.message;
@@ -272,8 +281,9 @@ export function useSubmitDossier({ onStart, onFailure }: { onStart: () => void; 
     setBusy(true);
     onStart();
     keyRef.current ??= newKey();
+    let b: SubmitBody | undefined;
     try {
-      const b = body();
+      b = body();
       const r = await api.submitDossier(b, keyRef.current);
       void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
       void qc.removeQueries({ queryKey: ['draft', b.procedure] });
@@ -281,7 +291,7 @@ export function useSubmitDossier({ onStart, onFailure }: { onStart: () => void; 
     } catch (err) {
       // A refusal means nothing was stored: the corrected submission is a new attempt.
       if (isRefusal(err)) keyRef.current = null;
-      onFailure(readSubmitFailure(t, err));
+      onFailure(readSubmitFailure(t, err, b?.documents));
     } finally {
       pendingRef.current = false;
       setBusy(false);
@@ -342,6 +352,7 @@ export function WizardActions({
   submitLabel,
   onBack,
   children,
+  disabled = false,
 }: {
   step: number;
   total: number;
@@ -349,6 +360,8 @@ export function WizardActions({
   submitLabel: string;
   onBack: () => void;
   children?: ReactNode;
+  /** the submit button is disabled (e.g. until consent is given) */
+  disabled?: boolean;
 }) {
   const { t } = useTranslation();
   return (
@@ -364,7 +377,7 @@ export function WizardActions({
           {t('submit.next')}
         </button>
       ) : (
-        <button type="submit" className="button" disabled={busy} aria-disabled={busy}>
+        <button type="submit" className="button" disabled={busy || disabled} aria-disabled={busy || disabled}>
           {busy ? t('form.sending') : submitLabel}
         </button>
       )}

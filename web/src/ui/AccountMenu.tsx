@@ -83,6 +83,11 @@ export function AccountMenu() {
               <NavLink to="/ho-so">{t('account.myDossiers')}</NavLink>
             </li>
           )}
+          {!isOfficer(m) && (
+            <li>
+              <NavLink to="/ca-nhan/kho-du-lieu">{t('datastore.navLink')}</NavLink>
+            </li>
+          )}
           {isOfficer(m) && (
             <li>
               <NavLink to="/can-bo">{t('account.workspace')}</NavLink>
@@ -101,6 +106,11 @@ export function AccountMenu() {
           {activeGrants(m).some((g) => g.role === 'system_admin') && (
             <li>
               <NavLink to="/quan-tri/quy-trinh">{t('workflowAdmin.navLink')}</NavLink>
+            </li>
+          )}
+          {activeGrants(m).some((g) => g.role === 'system_admin') && (
+            <li>
+              <NavLink to="/quan-tri/so-dang-ky">{t('registry.navLink')}</NavLink>
             </li>
           )}
           <li>

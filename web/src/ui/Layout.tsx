@@ -67,6 +67,9 @@ export function Layout() {
               <NavLink to="/tra-cuu">{t('nav.lookup')}</NavLink>
             </li>
             <li>
+              <NavLink to="/xac-minh">{t('nav.verify')}</NavLink>
+            </li>
+            <li>
               <NavLink to="/phan-anh-kien-nghi">{t('feedback.title')}</NavLink>
             </li>
             <li>

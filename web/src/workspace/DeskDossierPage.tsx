@@ -15,6 +15,8 @@ import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from '../portal/NotFoundPage.js';
 import { useDossier, useProcedureOf } from '../dossiers/DossierPage.js';
 import { DossierFacts, DossierSections, FormLinks, SupplementChecklist, checklistItems, reasonLines, type Checklist } from '../dossiers/parts.js';
+import { reuseErrorText, reusedRequirements } from '../datastore/api.js';
+import { DossierReuseSection, ReusedNotOffered } from '../datastore/DossierReuse.js';
 
 export default function DeskDossierPage() {
   const { t } = useTranslation();
@@ -54,6 +56,7 @@ function DeskDossier({ d }: { d: DossierDetail }) {
         <FormLinks d={d} />
         {!d.events.some((e) => e.type === 'received' || e.type === 'supplement_requested' || e.type === 'refused') && <p>{t('dossier.noForms')}</p>}
       </section>
+      <DossierReuseSection d={d} officer desk />
       <DossierSections d={d} formSchema={procedure.data?.formSchema} />
     </>
   );
@@ -114,6 +117,10 @@ function Decision({ d, documents, onDone }: { d: DossierDetail; documents: Requi
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Documents provided from data the state already holds may not be asked for again.
+  const reused = reusedRequirements(d);
+  const askable = documents.filter((x) => !reused.has(x.code));
+  const notOffered = documents.filter((x) => reused.has(x.code)).map((x) => x.name);
 
   async function decide(decision: Parameters<typeof api.decide>[1]) {
     setBusy(true);
@@ -124,7 +131,7 @@ function Decision({ d, documents, onDone }: { d: DossierDetail; documents: Requi
       void qc.invalidateQueries({ queryKey: ['desk-dossiers'] });
       await qc.invalidateQueries({ queryKey: ['dossier', d.code] });
     } catch (err) {
-      setFormError(apiErrorText(t, err));
+      setFormError(reuseErrorText(t, err) ?? apiErrorText(t, err));
     } finally {
       setBusy(false);
     }
@@ -169,7 +176,8 @@ function Decision({ d, documents, onDone }: { d: DossierDetail; documents: Requi
       </div>
       {mode === 'supplement' && (
         <div className="subform">
-          <SupplementChecklist documents={documents} value={checklist} onChange={setChecklist} errors={checkErrors} />
+          <SupplementChecklist documents={askable} value={checklist} onChange={setChecklist} errors={checkErrors} />
+          <ReusedNotOffered names={notOffered} />
           <div className="form-actions">
             <button type="button" className="button" disabled={busy} onClick={sendSupplement}>
               {t('desk.sendSupplement')}

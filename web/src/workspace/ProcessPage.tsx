@@ -19,6 +19,8 @@ import { ErrorMessage, Loading, isNotFound } from '../ui/Status.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { TaskActions } from './workActions.js';
 import { PriorityMarker, UrgencyBadge, budgetText, stepLabel, workErrorText } from './workParts.js';
+import { reusedRequirements } from '../datastore/api.js';
+import { DossierReuseSection, ReusedNotOffered } from '../datastore/DossierReuse.js';
 
 export default function ProcessPage() {
   const { t } = useTranslation();
@@ -96,7 +98,10 @@ function Process({ code, view }: { code: string; view: WorkView }) {
       ) : !d ? (
         <Loading />
       ) : (
-        <DossierSections d={d} formSchema={procedure.data?.formSchema} internal />
+        <>
+          <DossierReuseSection d={d} officer />
+          <DossierSections d={d} formSchema={procedure.data?.formSchema} internal />
+        </>
       )}
     </>
   );
@@ -277,7 +282,9 @@ function TaskCard({ code, view, task, d, documents, onDone }: { code: string; vi
           {t('work.supplementWaiting')} <Link to={`/can-bo/ho-so/${encodeURIComponent(code)}`}>{t('work.supplementAtDesk')}</Link>
         </p>
       )}
-      <TaskActions ctx={{ code, view, task, detail: d, documents }} onDone={onDone} />
+      {/* a supplement request may not name documents provided from data the state already holds */}
+      {task.actions.includes('request_supplement') && <ReusedNotOffered names={(documents ?? []).filter((x) => reusedRequirements(d).has(x.code)).map((x) => x.name)} />}
+      <TaskActions ctx={{ code, view, task, detail: d, documents: documents?.filter((x) => !reusedRequirements(d).has(x.code)) }} onDone={onDone} />
     </article>
   );
 }

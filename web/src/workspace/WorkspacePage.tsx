@@ -58,6 +58,9 @@ function Workspace({ me }: { me: Me }) {
           <p>
             <Link to="/can-bo/xu-ly">{t('work.inboxLink')}</Link>
           </p>
+          <p>
+            <Link to="/can-bo/ket-qua">{t('results.list.link')}</Link>
+          </p>
           {grants.some((g) => COMPLAINT_READERS.has(g.role)) && (
             <p>
               <Link to="/can-bo/phan-anh">{t('feedback.inbox.link')}</Link>

@@ -13,6 +13,8 @@ import { ActionButtons } from '../ui/ActionButtons.js';
 import { FormAlert, LabelledField, TextAreaField } from '../ui/form.js';
 import { RequiredMark } from '../ui/SchemaForm.js';
 import { workErrorText } from './workParts.js';
+import { resultsApi } from '../results/api.js';
+import { checkEResult, eResultBody, eResultFieldErrors, EResultPart, initialEResult, resultErrorText, type EResultValue } from '../results/parts.js';
 
 const ORDER: WorkActionName[] = ['claim', 'assign', 'hand_over', 'consult', 'answer', 'request_supplement', 'approve', 'refuse', 'return', 'transfer', 'record_result', 'return_result'];
 const MIN_REASON = 3;
@@ -107,6 +109,12 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // the signed e-result (#7): the default when the procedure has an evidence type
+  const draft = useQuery({ queryKey: ['work', 'e-result-draft', ctx.code], queryFn: ({ signal }) => resultsApi.draft(ctx.code, signal), enabled: action === 'record_result', retry: false });
+  const [eres, setEres] = useState<EResultValue | null>(null);
+  const eResult = eres ?? initialEResult(draft.data);
+  const signed = !!draft.data?.evidenceType && eResult.signed;
+
   const officers = useQuery({
     queryKey: ['work', 'officers', task.agencyCode, task.role],
     queryFn: ({ signal }) => officersFor(task.agencyCode, task.role, signal),
@@ -114,7 +122,7 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
   });
 
   // Focus the form's first field once it is there (the officer list loads first).
-  const ready = action !== 'assign' || !officers.isPending;
+  const ready = (action !== 'assign' || !officers.isPending) && (action !== 'record_result' || !draft.isPending);
   useEffect(() => {
     if (!ready) return;
     const first = formRef.current?.querySelector<HTMLElement>('input:not([type="hidden"]):not(:disabled), select, textarea, button:not(:disabled)');
@@ -170,8 +178,9 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
       }
       case 'record_result':
         if (!reasonOk(text)) e.summary = t('work.textTooShort');
-        if (!file) e.documents = t('work.errors.result_document_required');
-        return Object.keys(e).length ? e : { action, taskId, summary: text.trim(), documents: [file!.id] };
+        if (signed) Object.assign(e, checkEResult(t, draft.data!, eResult));
+        else if (!file) e.documents = t('work.errors.result_document_required');
+        return Object.keys(e).length ? e : { action, taskId, summary: text.trim(), ...(signed ? { eResult: eResultBody(draft.data!, eResult) } : { documents: [file!.id] }) };
       case 'return_result':
         return { action, taskId, method };
     }
@@ -193,7 +202,12 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
       await api.workAct(ctx.code, body);
       onDone(t(`work.done.${action}`));
     } catch (err) {
-      const text = workErrorText(t, err);
+      const text = action === 'record_result' && signed ? resultErrorText(t, err) : workErrorText(t, err);
+      const eFields = action === 'record_result' ? eResultFieldErrors(t, err) : null;
+      if (eFields) {
+        setErrors(eFields);
+        focusInvalid();
+      }
       const field = err instanceof ApiError ? err.field?.split('.')[0] : undefined;
       if (field && ['to', 'agency', 'assigneeId', 'documents', 'reason', 'question', 'answer', 'summary', 'days'].includes(field)) {
         setErrors({ [field]: text });
@@ -345,7 +359,13 @@ function ActionForm({ id, action, ctx, onCancel, onDone }: { id: string; action:
       fields = (
         <>
           <TextAreaField id={f('summary')} label={t('work.summary')} hint={t('work.summaryHint')} value={text} onChange={setText} error={errors.summary} rows={3} maxLength={MAX_TEXT} />
-          <UploadControl label={t('work.resultFile')} note={t('work.resultFileHint')} required value={file} onChange={setFile} error={errors.documents} />
+          {draft.isPending ? (
+            <p className="muted">{t('status.loading')}</p>
+          ) : draft.data?.evidenceType ? (
+            <EResultPart id={f('eresult')} draft={draft.data} value={eResult} onChange={setEres} errors={errors} upload={<UploadControl label={t('work.resultFile')} note={t('work.resultFileHint')} required value={file} onChange={setFile} error={errors.documents} />} />
+          ) : (
+            <UploadControl label={t('work.resultFile')} note={t('work.resultFileHint')} required value={file} onChange={setFile} error={errors.documents} />
+          )}
         </>
       );
       break;

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.js';
 import type { WorkUrgency } from '../api/types.js';
 import { apiErrorText } from '../ui/form.js';
+import { reuseErrorText } from '../datastore/api.js';
 
 /** Late / due within one working day / on time: a word in a coloured badge (never colour alone). */
 export function UrgencyBadge({ urgency }: { urgency: WorkUrgency }) {
@@ -53,6 +54,8 @@ const FIELDS = new Set(['to', 'agency', 'newDueAt', 'assigneeId', 'documents', '
 
 /** A Vietnamese (or English) sentence for a refused action, from its `reason` code or field. */
 export function workErrorText(t: TFunction, err: unknown): string {
+  const reuse = reuseErrorText(t, err);
+  if (reuse) return reuse;
   if (err instanceof ApiError) {
     if (err.reason && REASONS.has(err.reason)) return t(`work.errors.${err.reason}`);
     const field = err.field?.split('.').pop();
