@@ -12,6 +12,9 @@ import { procedure } from './support/fixtures.js';
 /** A birth registration that issues a birth certificate, and a correction that amends it. */
 export const ISSUE_PROC = '9.100001';
 export const AMEND_PROC = '9.100002';
+/** a re-issue at the end of validity, and a cancellation */
+export const RENEW_PROC = '9.100003';
+export const CANCEL_PROC = '9.100004';
 
 export const BIRTH_TYPE: EvidenceType = {
   code: 'test-khai-sinh',
@@ -20,8 +23,8 @@ export const BIRTH_TYPE: EvidenceType = {
   registry: 'citizens',
   procedures: [ISSUE_PROC],
   amendedBy: [AMEND_PROC],
-  renewedBy: [],
-  cancelledBy: [],
+  renewedBy: [RENEW_PROC],
+  cancelledBy: [CANCEL_PROC],
   fields: [
     { key: 'citizenId', label: 'Số định danh cá nhân', labelEn: 'Personal identification number', kind: 'citizen_id', required: true, registryColumn: 'citizen_id' },
     { key: 'fullName', label: 'Họ, chữ đệm, tên', labelEn: 'Full name', kind: 'text', required: true, from: 'form.hoTen', registryColumn: 'full_name' },
@@ -45,6 +48,8 @@ export function resultProcedures(): ProcedureRecord[] {
   return [
     procedure({ nationalCode: ISSUE_PROC, name: 'Đăng ký khai sinh (kết quả điện tử)', timeLimit: { value: 5, unit: 'working_days' }, formSchema }),
     procedure({ nationalCode: AMEND_PROC, name: 'Cải chính hộ tịch (kết quả điện tử)', timeLimit: { value: 5, unit: 'working_days' }, formSchema }),
+    procedure({ nationalCode: RENEW_PROC, name: 'Cấp lại giấy khai sinh (kết quả điện tử)', timeLimit: { value: 5, unit: 'working_days' }, formSchema }),
+    procedure({ nationalCode: CANCEL_PROC, name: 'Hủy việc đăng ký khai sinh (kết quả điện tử)', timeLimit: { value: 5, unit: 'working_days' }, formSchema }),
   ];
 }
 

@@ -15,7 +15,7 @@ import { testConfig } from './support/config.js';
 import { ENGINES, freshDatabase, type TestDb } from './support/db.js';
 import { smallCatalog } from './support/fixtures.js';
 import { multipartFile, tinyPdf } from './support/multipart.js';
-import { AMEND_PROC, childCitizenId, ISSUE_PROC, resultProcedures, saveTestEvidenceTypes } from './results-fixtures.js';
+import { AMEND_PROC, CANCEL_PROC, childCitizenId, ISSUE_PROC, RENEW_PROC, resultProcedures, saveTestEvidenceTypes } from './results-fixtures.js';
 
 const WARD = '000.01.21.H31';
 const MONDAY_9H_VN = Date.parse('2026-03-02T02:00:00Z');
@@ -232,5 +232,33 @@ describe.each(ENGINES)('signed e-results on %s', (engine) => {
     // a superseded result is not amended twice
     const amendAgain = await atResultStep(AMEND_PROC);
     expect((await issue(amendAgain, { fields: goodFields({ citizenId: childCitizenId('female', '654321') }), supersedes: first })).json()).toMatchObject({ reason: 'supersedes_not_valid' });
+  });
+
+  it('a renewing procedure supersedes, a cancelling one cancels: each with its event, and verification says which', async () => {
+    const cid = childCitizenId('male', '777001');
+    const fields = goodFields({ citizenId: cid, fullName: 'Nguyễn Văn Tí', gender: 'male' });
+    const first = await issued(await atResultStep(ISSUE_PROC, 'citizen', { hoTen: 'Nguyễn Văn Tí', ngaySinh: '01/02/2026', gioiTinh: 'Nam' }), fields);
+    const renewal = await atResultStep(RENEW_PROC, 'citizen', { hoTen: 'Nguyễn Văn Tí' });
+    expect(((await c.specialist.get(`/api/work/dossiers/${renewal}/e-result-draft`)).json() as { relation: string }).relation).toBe('renew');
+    expect((await issue(renewal, { fields, supersedes: first })).statusCode).toBe(200);
+    const renewed = await t.db.selectFrom('e_results as r').innerJoin('dossiers as d', 'd.id', 'r.dossier_id').select(['r.serial', 'r.id']).where('d.code', '=', renewal).executeTakeFirstOrThrow();
+    const firstRow = await t.db.selectFrom('e_results').select(['id', 'status']).where('serial', '=', first).executeTakeFirstOrThrow();
+    expect(firstRow.status).toBe('superseded');
+    expect((await t.db.selectFrom('e_result_events').select('type').where('e_result_id', '=', firstRow.id).orderBy('id').execute()).map((e) => e.type)).toEqual(['issued', 'renewed']);
+    expect((await anon().get(`/api/verify/${first}`)).json()).toMatchObject({ verdict: 'superseded' });
+
+    const cancellation = await atResultStep(CANCEL_PROC, 'citizen', { hoTen: 'Nguyễn Văn Tí' });
+    expect(((await c.specialist.get(`/api/work/dossiers/${cancellation}/e-result-draft`)).json() as { relation: string }).relation).toBe('cancel');
+    expect((await issue(cancellation, { fields, supersedes: renewed.serial })).statusCode).toBe(200);
+    const renewedRow = await t.db.selectFrom('e_results').select(['status', 'superseded_by_id']).where('id', '=', renewed.id).executeTakeFirstOrThrow();
+    expect(renewedRow.status).toBe('cancelled');
+    expect(renewedRow.superseded_by_id).not.toBeNull();
+    // the renewal's own history: issued, renewing the first, then cancelled
+    expect((await t.db.selectFrom('e_result_events').select('type').where('e_result_id', '=', renewed.id).orderBy('id').execute()).map((e) => e.type)).toEqual(['issued', 'renewed', 'cancelled']);
+    expect(await verifyFile(await pdfOf(renewed.serial))).toMatchObject({ verdict: 'cancelled' });
+    // the cancelling decision is itself a valid, signed document
+    const decision = await t.db.selectFrom('e_results as r').innerJoin('dossiers as d', 'd.id', 'r.dossier_id').select(['r.serial', 'r.title']).where('d.code', '=', cancellation).executeTakeFirstOrThrow();
+    expect(decision.title).toMatch(/^Quyết định hủy/);
+    expect((await verifyFile(await pdfOf(decision.serial))).verdict).toBe('valid');
   });
 });
