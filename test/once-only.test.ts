@@ -14,6 +14,7 @@ import { addResultsToStore } from '../src/datastore/store.js';
 import { verifyChains } from '../src/dossiers/event-log.js';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../src/identity/demo-accounts.js';
 import { checkStats } from '../src/reports/store.js';
+import { seedDemoRegistry } from '../src/registries/demo-registry.js';
 import { issueInto } from './results-fixtures.js';
 import { TestClient } from './support/client.js';
 import { testConfig } from './support/config.js';
@@ -39,6 +40,7 @@ describe.each(ENGINES)('once-only on %s', (engine) => {
   const emails: Record<string, string> = { citizen: 'an.nguyen', other: 'binh.tran', desk: 'tiepnhan.hongbang', specialist: 'chuyenvien.hongbang', leader: 'lanhdao.hongbang' };
   let n = 0;
   let birthItem = 0;
+  let ownCopyItem = 0;
   let reusedCode = '';
 
   async function call(who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -68,6 +70,8 @@ describe.each(ENGINES)('once-only on %s', (engine) => {
     t = await freshDatabase(engine);
     await importCatalog(t.db, JSON.parse(fs.readFileSync('seed/catalog.json', 'utf8')) as CatalogFile, clock.now());
     await seedDemoAccounts(t.db, clock.now());
+    // the population registry holds the demo applicants (their names and birth dates prove them the holders of their CCCD)
+    await seedDemoRegistry(t.db, clock.now());
     app = await buildApp({ db: t.db, clock, config: testConfig({ DATA_DIR: t.env.DATA_DIR!, UPLOAD_LIMIT: '100000' }) });
     for (const [name, e] of Object.entries(emails)) {
       c[name] = new TestClient(app, `10.7.0.${Object.keys(emails).indexOf(name) + 1}`);
@@ -120,6 +124,41 @@ describe.each(ENGINES)('once-only on %s', (engine) => {
     expect(id.storeItems).toEqual([]);
     expect(id.registry?.available).toBe(true);
     expect(options.documents.find((d) => d.requirement === 'to-khai')!.registry).toBeUndefined();
+
+    // what the state issued: the birth certificate as the store keeps a result received in an
+    // earlier dossier (the later tests cite this one; the upload above is the applicant's own copy)
+    ownCopyItem = birthItem;
+    const blob = await t.db.selectFrom('data_store_items').select(['sha256', 'size']).where('id', '=', ownCopyItem).executeTakeFirstOrThrow();
+    birthItem = (await t.db.insertInto('data_store_items').values({ owner_account_id: await accountId('citizen'), evidence_type: 'giay-khai-sinh', title: 'Giấy khai sinh', issuer_agency_id: null, issuer_name: 'UBND phường Hoàng Văn Thụ', issued_on: '2020-02-25', valid_until: null, sha256: blob.sha256, filename: 'giay-khai-sinh.pdf', media_type: 'application/pdf', size: blob.size, source: 'result', e_result_id: null, origin_dossier_id: null, created_at: clock.now().toISOString(), removed_at: null }).returning('id').executeTakeFirstOrThrow()).id;
+  });
+
+  it("the applicant's own earlier upload saves an upload but is not state data: not flagged reused, and its paper may be asked for", async () => {
+    const res = await submit('citizen', [...(await ownPapers()), { requirement: 'giay-to-tuy-than', fromRegistry: true, consent: true }, { requirement: 'giay-khai-sinh', storeItem: ownCopyItem, consent: true }]);
+    expect(res.statusCode, res.body).toBe(201);
+    const code = (res.json() as { code: string }).code;
+    const d = await detail('desk', code);
+    expect(d.documents.find((x) => x.requirement === 'giay-khai-sinh')).toMatchObject({ source: 'store', reused: false, digitised: true, consentAt: clock.now().toISOString() });
+    expect(d.flags).toMatchObject({ reused: true, reusedCount: 1 });
+    const ask = await call('desk', 'POST', `/api/desk/dossiers/${code}/decision`, { outcome: 'supplement', items: [{ requirement: 'giay-khai-sinh', reason: 'Bản chụp không đọc được' }] });
+    expect(ask.statusCode, ask.body).toBe(200);
+    // someone typing another person's CCCD into their account is not that person: no registry fetch for them
+    const impostor = await accountId('other');
+    const saved = await t.db.selectFrom('accounts').select('citizen_id').where('id', '=', impostor).executeTakeFirstOrThrow();
+    await t.db.updateTable('accounts').set({ citizen_id: '031185007788' }).where('id', '=', impostor).execute();
+    try {
+      const opts = (await call('other', 'GET', `/api/me/store/options/${GUARDIANSHIP}`)).json() as { documents: { requirement: string; registry?: { available: boolean } }[] };
+      expect(opts.documents.find((x) => x.requirement === 'giay-to-tuy-than')!.registry?.available).toBe(false);
+      const theirs = await submit('other', [...(await ownPapers('other')), { requirement: 'giay-to-tuy-than', fromRegistry: true, consent: true }, { requirement: 'giay-khai-sinh', upload: await uploadId('other') }]);
+      expect(theirs.statusCode).toBe(400);
+      expect(theirs.json()).toMatchObject({ reason: 'registry_not_available', field: 'documents.2' });
+      // nor does the impostor see that person's registry record, or who looked it up
+      const records = (await call('other', 'GET', '/api/me/registry-records')).json() as { items: { registry: string }[] };
+      expect(records.items.filter((r) => r.registry === 'citizens')).toEqual([]);
+      const exported = (await call('other', 'GET', '/api/me/export')).body;
+      expect(exported).not.toContain('Lê Thị Hồng');
+    } finally {
+      await t.db.updateTable('accounts').set({ citizen_id: saved.citizen_id }).where('id', '=', impostor).execute();
+    }
   });
 
   it('a submission citing a stored document and registry evidence with consent: flagged components, reuse in the log, uploads kept in the store', async () => {

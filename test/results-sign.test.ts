@@ -119,6 +119,33 @@ describe('signed e-results (certificates, PDF signature, twin, verification)', (
     expect(await verifyPdf(Buffer.from('GIF89a not a pdf'), lookup(), TODAY)).toMatchObject({ verdict: 'not_a_pdf' });
   });
 
+  it('answers tampered, not a crash, when the signature block holds attributes of a shape it cannot read', async () => {
+    // rewrite the signed attributes of our own signature inside the /Contents hole (same length)
+    const at = signed.lastIndexOf('/Contents <');
+    const start = at + '/Contents <'.length;
+    const end = signed.indexOf('>', start);
+    const hex = signed.subarray(start, end).toString('latin1');
+    const mutated = (mutate: (attrs: forge.asn1.Asn1[]) => void): Buffer => {
+      const asn = forge.asn1.fromDer(Buffer.from(hex, 'hex').toString('binary'), { strict: false, parseAllBytes: false } as unknown as boolean);
+      const signedData = (asn.value as forge.asn1.Asn1[])[1]!.value[0] as forge.asn1.Asn1;
+      const infos = (signedData.value as forge.asn1.Asn1[]).at(-1)!;
+      const info = (infos.value as forge.asn1.Asn1[])[0]!;
+      const attrs = (info.value as forge.asn1.Asn1[]).find((n) => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 0)!;
+      mutate(attrs.value as forge.asn1.Asn1[]);
+      const out = Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary').toString('hex').padEnd(hex.length, '0');
+      expect(out.length).toBe(hex.length);
+      return Buffer.concat([signed.subarray(0, start), Buffer.from(out, 'latin1'), signed.subarray(end)]);
+    };
+    const A = forge.asn1;
+    const oid = (o: string) => A.create(A.Class.UNIVERSAL, A.Type.OID, false, A.oidToDer(o).getBytes());
+    const cases: ((attrs: forge.asn1.Asn1[]) => void)[] = [
+      (attrs) => void attrs.unshift(A.create(A.Class.UNIVERSAL, A.Type.SEQUENCE, true, [oid(forge.pki.oids.messageDigest!)])), // a digest attribute with no value
+      (attrs) => void attrs.unshift(A.create(A.Class.UNIVERSAL, A.Type.SEQUENCE, true, [A.create(A.Class.UNIVERSAL, A.Type.SEQUENCE, true, [])])), // no OID
+      (attrs) => void attrs.unshift(A.create(A.Class.UNIVERSAL, A.Type.INTEGER, false, '\x01')), // not an attribute at all
+    ];
+    for (const mutate of cases) expect(await verifyPdf(mutated(mutate), lookup(), TODAY)).toMatchObject({ verdict: 'tampered' });
+  });
+
   it('reports the stored status: revoked, superseded, expired', async () => {
     const base = results.get(serial)!;
     results.set(serial, { ...base, status: 'revoked', statusReason: 'Cấp nhầm' });

@@ -165,6 +165,9 @@ describe.each(ENGINES)('signed e-results on %s', (engine) => {
     expect((await c.other.get(`/api/results/${serial}/pdf`)).statusCode).toBe(404);
     const pdf = await pdfOf(serial);
     await pdfOf(serial, 'head');
+    // the unit head's read is in the holder's access log
+    const log = (await c.citizen.get('/api/me/access-log')).json() as { items: { action: string; resourceType: string; resourceId: string; actorName: string }[] };
+    expect(log.items.filter((e) => e.resourceType === 'e_result' && e.resourceId === serial)).toEqual([expect.objectContaining({ action: 'result.read' })]);
     const ok = await verifyFile(pdf);
     expect(ok).toMatchObject({ verdict: 'valid', serial, result: { status: 'valid' } });
     const flipped = Buffer.from(pdf);

@@ -10,6 +10,7 @@ import type { Db } from '../db/connect.js';
 import type { Database } from '../db/types.js';
 import { vnDate } from '../lib/dates.js';
 import { Invalid } from '../lib/errors.js';
+import { isSubjectOf } from '../registries/store.js';
 import { addUploadsToStore, findStoreItem, registryKeyOf, usability } from './store.js';
 
 type Tx = Transaction<Database>;
@@ -54,6 +55,11 @@ export interface PrepareContext {
   storeOwner: number | null;
   /** the applicant's identifiers: the registry key */
   applicant: { citizenId?: string | null | undefined; taxCode?: string | null | undefined };
+  /**
+   * The applicant's account when applying online: registry evidence is only fetched for the
+   * proven holder of the key (isSubjectOf). Absent at the desk, where identity is checked in person.
+   */
+  subjectAccount?: number | undefined;
   /** 'upload' online, 'scan' at the desk */
   fileSource: 'upload' | 'scan';
   now: Date;
@@ -100,13 +106,18 @@ async function prepareOne(tx: Tx | Db, requirements: RequiredDocument[], d: Docu
       if (!trusted && (item.evidence_type ?? null) !== evidenceType) refuse(`the stored document is ${item.evidence_type ?? 'of no evidence type'}; this document requires ${evidenceType ?? 'a document of no evidence type'}`, field, 'evidence_mismatch');
       const u = usability({ validUntil: item.valid_until, eResultStatus: item.e_result_status, eResultValidUntil: item.e_result_valid_until }, vnDate(ctx.now));
       if (!trusted && !u.usable) refuse(`the stored document can no longer be used (${u.unusableReason})`, field, 'evidence_unusable');
-      rows.push({ ...base, sha256: item.sha256, filename: item.filename, media_type: item.media_type, size: item.size, source: 'store', evidence_type: item.evidence_type, store_item_id: item.id, e_result_id: item.e_result_id, consent_at: at, reused: 1, digitised: 1 });
+      // "reused" (no paper may be asked for; the national DuocLayTuKhoDMQG) only for what the state
+      // issued — a result received in an earlier dossier (signed or not); a file the applicant
+      // uploaded is their own copy, not state data: it saves an upload, not the agency's check
+      rows.push({ ...base, sha256: item.sha256, filename: item.filename, media_type: item.media_type, size: item.size, source: 'store', evidence_type: item.evidence_type, store_item_id: item.id, e_result_id: item.e_result_id, consent_at: at, reused: item.e_result_id !== null || item.source === 'result' ? 1 : 0, digitised: 1 });
       reused.push({ requirement: d.requirement, source: 'store', item: item.id, ...(item.e_result_serial ? { eResult: item.e_result_serial } : {}) });
     } else if ('fromRegistry' in d) {
       if (!trusted && d.consent !== true) refuse('the applicant must consent to the agency fetching this document from the registry', field, 'consent_required');
       const type = evidenceType ? await findEvidenceType(tx, evidenceType) : undefined;
       const key = type?.registry ? registryKeyOf(type.registry, ctx.applicant) : null;
       if (!type?.registry || !key) refuse('no registry can provide this document for this applicant', field, 'registry_not_available');
+      if (!trusted && ctx.subjectAccount !== undefined && !(await provenSubject(tx, ctx.subjectAccount, type.registry, key)))
+        refuse('the registry does not hold this number under your name and date of birth (or log in with the e-ID): attach the document instead', field, 'registry_not_available');
       rows.push({ ...base, sha256: null, filename: null, media_type: null, size: null, source: 'registry', evidence_type: type.code, registry_key: key, consent_at: at, reused: 1, digitised: 1 });
       reused.push({ requirement: d.requirement, source: 'registry' });
     } else if (d.upload) {
@@ -119,12 +130,17 @@ async function prepareOne(tx: Tx | Db, requirements: RequiredDocument[], d: Docu
   }
 }
 
+async function provenSubject(tx: Tx | Db, accountId: number, registry: 'citizens' | 'businesses', key: string): Promise<boolean> {
+  const a = await tx.selectFrom('accounts').select(['full_name', 'date_of_birth', 'oidc_subject']).where('id', '=', accountId).executeTakeFirst();
+  return !!a && isSubjectOf(tx, a, registry, key);
+}
+
 /** A stored item of the owner's, removed or not (a group member dossier opened after the applicant removed it keeps the consented copy). */
 async function findAnyItem(tx: Tx | Db, ownerId: number, id: number) {
   return tx
     .selectFrom('data_store_items as i')
     .leftJoin('e_results as r', 'r.id', 'i.e_result_id')
-    .select(['i.id', 'i.evidence_type', 'i.sha256', 'i.filename', 'i.media_type', 'i.size', 'i.valid_until', 'i.e_result_id', 'r.serial as e_result_serial', 'r.status as e_result_status', 'r.valid_until as e_result_valid_until'])
+    .select(['i.id', 'i.source', 'i.evidence_type', 'i.sha256', 'i.filename', 'i.media_type', 'i.size', 'i.valid_until', 'i.e_result_id', 'r.serial as e_result_serial', 'r.status as e_result_status', 'r.valid_until as e_result_valid_until'])
     .where('i.id', '=', id)
     .where('i.owner_account_id', '=', ownerId)
     .executeTakeFirst();

@@ -8,6 +8,7 @@ import { findEvidenceType, findEvidenceTypeOfProcedure, type RegistryName } from
 import { findVersionInForce } from '../catalog/store.js';
 import { vnDate } from '../lib/dates.js';
 import { Invalid, NotFound } from '../lib/errors.js';
+import { isSubjectOf } from '../registries/store.js';
 
 type Tx = Transaction<Database>;
 type Reader = Db | Tx;
@@ -143,7 +144,7 @@ export interface StoreOption {
 export async function storeOptions(db: Db, ownerId: number, nationalCode: string, now: Date): Promise<{ documents: StoreOption[] }> {
   const v = await findVersionInForce(db, nationalCode, vnDate(now));
   if (!v) throw new NotFound(`procedure ${nationalCode} is not in force`);
-  const account = await db.selectFrom('accounts').select(['citizen_id', 'tax_code']).where('id', '=', ownerId).executeTakeFirst();
+  const account = await db.selectFrom('accounts').select(['citizen_id', 'tax_code', 'full_name', 'date_of_birth', 'oidc_subject']).where('id', '=', ownerId).executeTakeFirst();
   const items = await listStoreItems(db, ownerId, now);
   const documents: StoreOption[] = [];
   for (const d of v.documents) {
@@ -159,7 +160,9 @@ export async function storeOptions(db: Db, ownerId: number, nationalCode: string
       option.evidenceTypeName = type.name;
       if (type.registry) {
         const key = registryKeyOf(type.registry, account ?? { citizen_id: null, tax_code: null });
-        option.registry = { name: type.registry, available: key !== null, subjectKeyMasked: key ? maskKey(key) : null };
+        // only the proven holder of the number may have the agency fetch it (see isSubjectOf)
+        const proven = key !== null && account !== undefined && (await isSubjectOf(db, account, type.registry, key));
+        option.registry = { name: type.registry, available: proven, subjectKeyMasked: key ? maskKey(key) : null };
       }
     }
     documents.push(option);

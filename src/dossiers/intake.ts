@@ -128,7 +128,7 @@ export async function submitOnline(deps: IntakeDeps, actor: Actor, input: Online
   const applicant = await db.selectFrom('accounts').selectAll().where('id', '=', applicantId).executeTakeFirstOrThrow();
   const snapshot: ApplicantSnapshot = { name: applicant.full_name, citizenId: applicant.citizen_id, taxCode: applicant.tax_code, address: applicant.address, phone: applicant.phone, email: applicant.email };
   const uploadOwner = applicantId === actor.accountId ? actor.accountId : null;
-  const prepareCtx: PrepareContext = { uploadOwner, storeOwner: applicantId, applicant: snapshot, fileSource: 'upload', now, field: 'documents' };
+  const prepareCtx: PrepareContext = { uploadOwner, storeOwner: applicantId, subjectAccount: applicantId, applicant: snapshot, fileSource: 'upload', now, field: 'documents' };
   // checked before anything is written: refusals (consent, store item, evidence type, usability) are 400s
   const prepared = await prepareDocuments(db, v.documents, input.documents, prepareCtx);
   const reused = [...prepared.reused];
@@ -327,7 +327,7 @@ export async function provideSupplement(deps: IntakeDeps, actor: Actor, code: st
     if (documents.length === 0) throw new Invalid('attach the documents that were asked for', 'documents');
     const owner = actor.actingFor ?? actor.accountId;
     const applicantIds = await tx.selectFrom('accounts').select(['citizen_id', 'tax_code']).where('id', '=', owner).executeTakeFirstOrThrow();
-    const prepared = await prepareDocuments(tx, v.documents, documents, { uploadOwner: owner === actor.accountId ? actor.accountId : null, storeOwner: owner, applicant: { citizenId: applicantIds.citizen_id, taxCode: applicantIds.tax_code }, fileSource: 'upload', now, field: 'documents' });
+    const prepared = await prepareDocuments(tx, v.documents, documents, { uploadOwner: owner === actor.accountId ? actor.accountId : null, storeOwner: owner, subjectAccount: owner, applicant: { citizenId: applicantIds.citizen_id, taxCode: applicantIds.tax_code }, fileSource: 'upload', now, field: 'documents' });
     const restart = d.status === 'processing_supplement' ? await supplementRestart(tx, deps.dueDates, d.id, v.timeLimit, now) : undefined;
     const { seq, status } = await appendEvent(tx, d.id, { type: 'supplement_provided', at: now, actor: 'applicant', actorId: actor.accountId, agencyId: null, payload: { documents: documents.map((x) => x.requirement), pausedSince: d.paused_since, ...(prepared.reused.length ? { reused: prepared.reused } : {}), ...(restart ? { dueAt: restart.set.due_at } : {}) }, set: restart?.set ?? { paused_since: null }, ...(restart ? { tasks: restart.tasks } : {}) });
     await attachDocuments(tx, d.id, seq, prepared, v, owner, now);
@@ -365,7 +365,9 @@ export async function digitiseDocument(deps: IntakeDeps, actor: Actor, code: str
     const u = await tx.selectFrom('uploads').selectAll().where('id', '=', upload).where('owner_account_id', '=', actor.accountId).executeTakeFirst();
     if (!u) throw new Invalid(`upload ${upload} not found`, 'upload', undefined, 'upload_not_found');
     // a result keeps its kind (it is the dossier's result); a paper component becomes a scan
-    await tx.updateTable('dossier_documents').set({ sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source: doc.source === 'result' ? 'result' : 'scan', digitised: 1 }).where('id', '=', doc.id).execute();
+    // conditional: of two desks scanning the same paper at once, one wins and the other gets 409
+    const changed = await tx.updateTable('dossier_documents').set({ sha256: u.sha256, filename: u.filename, media_type: u.media_type, size: u.size, source: doc.source === 'result' ? 'result' : 'scan', digitised: 1 }).where('id', '=', doc.id).where('digitised', '=', 0).where('sha256', 'is', null).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) throw new Conflict('this document is already electronic', { reason: 'already_digitised' });
     const { status } = await appendEvent(tx, d.id, { type: 'documents_digitised', at: now, actor: 'desk_officer', actorId: actor.accountId, agencyId: d.receiving_agency_id, payload: { documents: [doc.requirement_code], document: doc.id } });
     return { status, document: doc.id };
   });

@@ -390,21 +390,41 @@ export interface LookupView {
 }
 
 /** The keys whose lookups an account sees: its own CCCD / tax code, and those of the business it acts for. */
+/**
+ * The registry keys these accounts are the data subject of. Registering an account only checks a
+ * CCCD's shape, not that it is the person's own, so a key counts only when the identity is proven:
+ * the account came through the e-ID provider (OIDC), or the registry's record under that key
+ * names the same person (folded full name and date of birth; a business: its folded name).
+ * Otherwise anyone could read someone else's record by typing their CCCD into a new account.
+ */
 export async function subjectKeysOf(db: Conn, accountIds: number[]): Promise<{ registry: RegistryKind; key: string }[]> {
   if (accountIds.length === 0) return [];
-  const rows = await db.selectFrom('accounts').select(['citizen_id', 'tax_code']).where('id', 'in', accountIds).execute();
+  const rows = await db.selectFrom('accounts').select(['citizen_id', 'tax_code', 'full_name', 'date_of_birth', 'oidc_subject']).where('id', 'in', accountIds).execute();
   const out: { registry: RegistryKind; key: string }[] = [];
   for (const r of rows) {
-    if (r.citizen_id) out.push({ registry: 'citizens', key: r.citizen_id });
-    if (r.tax_code) out.push({ registry: 'businesses', key: r.tax_code });
+    if (r.citizen_id && (await isSubjectOf(db, r, 'citizens', r.citizen_id))) out.push({ registry: 'citizens', key: r.citizen_id });
+    if (r.tax_code && (await isSubjectOf(db, r, 'businesses', r.tax_code))) out.push({ registry: 'businesses', key: r.tax_code });
   }
   return out;
 }
 
+/** Whether an account is proven to be the person or business a registry holds under this key. */
+export async function isSubjectOf(db: Conn, account: { full_name: string; date_of_birth: string | null; oidc_subject: string | null }, registry: RegistryKind, key: string): Promise<boolean> {
+  if (account.oidc_subject && registry === 'citizens') return true;
+  const name = foldVietnamese(account.full_name).toLowerCase().replace(/\s+/g, ' ').trim();
+  if (registry === 'citizens') {
+    const r = await db.selectFrom('registry_citizens').select(['name_folded', 'birth_date']).where('citizen_id', '=', key).executeTakeFirst();
+    return !!r && r.birth_date === account.date_of_birth && r.name_folded.toLowerCase().replace(/\s+/g, ' ').trim() === name;
+  }
+  const r = await db.selectFrom('registry_businesses').select('name_folded').where('enterprise_code', '=', key).executeTakeFirst();
+  return !!r && r.name_folded.toLowerCase().replace(/\s+/g, ' ').trim() === name;
+}
+
 /** Every lookup of these subject keys (or recorded against these accounts), newest first. */
 export async function lookupsOf(db: Conn, accountIds: number[], limit = 500): Promise<LookupView[]> {
+  // only lookups of keys the accounts are proven to be the subject of (see subjectKeysOf)
   const keys = await subjectKeysOf(db, accountIds);
-  if (keys.length === 0 && accountIds.length === 0) return [];
+  if (keys.length === 0) return [];
   const rows = await db
     .selectFrom('registry_lookups as l')
     .innerJoin('accounts as o', 'o.id', 'l.actor_id')
@@ -413,7 +433,6 @@ export async function lookupsOf(db: Conn, accountIds: number[], limit = 500): Pr
     .select(['l.id', 'l.registry', 'l.subject_key', 'l.at', 'l.purpose', 'l.found', 'o.full_name as officer', 'g.name as agency', 'd.code'])
     .where((eb) =>
       eb.or([
-        ...(accountIds.length > 0 ? [eb('l.subject_account_id', 'in', accountIds)] : []),
         ...keys.map((k) => eb.and([eb('l.registry', '=', k.registry), eb('l.subject_key', '=', k.key)])),
       ]),
     )

@@ -1,6 +1,7 @@
 // HTTP routes of signed e-results (tag `results`): public verification by serial (what the QR
 // opens) and of an uploaded PDF or a pasted JWS; the PDF for its holder and the issuer's
 // officers; the officers' list; revocation by the issuer's head; the issuing officer's draft.
+import { recordAccess } from '../identity/access-log.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { Clock } from '../app.js';
@@ -75,6 +76,9 @@ export const resultRoutes: FastifyPluginAsyncTypebox<ResultRouteDeps> = async (a
     const actor = requireActor(req);
     const r = await findBySerial(db, req.params.serial);
     if (!r || !mayRead(actor, r)) throw new NotFound(`result ${req.params.serial} not found`);
+    // an officer reading someone's result reads personal data: the holder sees it in their access log
+    if (actor.kind === 'officer' && r.holder_account_id !== actor.accountId)
+      await recordAccess(db, req, actor, { action: 'result.read', subjectAccountId: r.holder_account_id, resourceType: 'e_result', resourceId: r.serial, purpose: 'xem kết quả điện tử' }, clock.now());
     reply.header('content-type', 'application/pdf');
     reply.header('content-disposition', `inline; filename="${r.evidence_type ?? 'ket-qua'}-${r.serial}.pdf"`);
     reply.header('cache-control', 'private, no-store');
@@ -85,7 +89,13 @@ export const resultRoutes: FastifyPluginAsyncTypebox<ResultRouteDeps> = async (a
     const actor = requireActor(req);
     if (actor.kind !== 'officer') throw new Forbidden();
     reply.header('cache-control', 'private, no-store');
-    return listResults(db, actor, { status: req.query.status, q: req.query.q, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }, vnToday(clock.now()));
+    const found = await listResults(db, actor, { status: req.query.status, q: req.query.q, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 }, vnToday(clock.now()));
+    // a search by a person's number is a read of their data: logged for each holder found
+    if (req.query.q && /^[0-9-]{10,14}$/.test(req.query.q.trim()) && found.items.length > 0) {
+      const holders = await db.selectFrom('e_results').select(['serial', 'holder_account_id']).where('serial', 'in', found.items.map((x) => x.serial)).execute();
+      for (const h of holders) await recordAccess(db, req, actor, { action: 'result.read', subjectAccountId: h.holder_account_id, resourceType: 'e_result', resourceId: h.serial, purpose: 'tra cứu kết quả điện tử theo số định danh' }, clock.now());
+    }
+    return found;
   });
 
   app.post('/api/results/:serial/revoke', { schema: { tags, summary: 'Revoke a valid result with a reason (head or leader of the issuing agency): verification then says revoked; the dossier\'s log records it and the holder is told by e-mail', params: SerialParams, body: RevokeBody, response: { 200: Loose, ...err } } }, async (req) => {

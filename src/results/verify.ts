@@ -92,25 +92,34 @@ export async function verifyPdf(pdf: Buffer, lookup: VerifyLookup, today: string
   } catch {
     return { verdict: 'tampered', detail: 'signature_unreadable' };
   }
-  const raw = p7.rawCapture as { authenticatedAttributes?: forge.asn1.Asn1[]; signature?: string };
-  const attrs = raw.authenticatedAttributes;
-  if (!attrs || !raw.signature) return { verdict: 'tampered', detail: 'signature_unreadable' };
-  const digestAttr = attr(attrs, forge.pki.oids.messageDigest!);
-  if (!digestAttr || Buffer.from(digestAttr.value as string, 'binary').toString('hex') !== sha256(signed)) return { verdict: 'tampered', detail: 'digest' };
-  const timeAttr = attr(attrs, forge.pki.oids.signingTime!);
-  const signedAt = timeAttr ? (timeAttr.type === forge.asn1.Type.UTCTIME ? forge.asn1.utcTimeToDate(timeAttr.value as string) : forge.asn1.generalizedTimeToDate(timeAttr.value as string)) : undefined;
+  // everything below reads attacker-controlled ASN.1: any shape we cannot read is a tampered signature, never a 500
+  let signer: forge.pki.Certificate | undefined;
+  let signedAt: Date | undefined;
+  try {
+    const raw = p7.rawCapture as { authenticatedAttributes?: forge.asn1.Asn1[]; signature?: string };
+    const attrs = raw.authenticatedAttributes;
+    if (!attrs || !raw.signature) return { verdict: 'tampered', detail: 'signature_unreadable' };
+    const digestAttr = attr(attrs, forge.pki.oids.messageDigest!);
+    if (!digestAttr || Buffer.from(digestAttr.value as string, 'binary').toString('hex') !== sha256(signed)) return { verdict: 'tampered', detail: 'digest' };
+    const timeAttr = attr(attrs, forge.pki.oids.signingTime!);
+    signedAt = timeAttr ? (timeAttr.type === forge.asn1.Type.UTCTIME ? forge.asn1.utcTimeToDate(timeAttr.value as string) : forge.asn1.generalizedTimeToDate(timeAttr.value as string)) : undefined;
 
-  // the authenticated attributes are signed as a SET OF (not the [0] IMPLICIT tag they carry)
-  const set = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SET, true, attrs);
-  const md = forge.md.sha256.create();
-  md.update(forge.asn1.toDer(set).getBytes());
-  const signer = p7.certificates.find((cert) => {
-    try {
-      return (cert.publicKey as forge.pki.rsa.PublicKey).verify(md.digest().bytes(), raw.signature!);
-    } catch {
-      return false;
-    }
-  });
+    // the authenticated attributes are signed as a SET OF (not the [0] IMPLICIT tag they carry)
+    const set = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SET, true, attrs);
+    const md = forge.md.sha256.create();
+    md.update(forge.asn1.toDer(set).getBytes());
+    signer = p7.certificates.find((cert) => {
+      try {
+        return (cert.publicKey as forge.pki.rsa.PublicKey).verify(md.digest().bytes(), raw.signature!);
+      } catch {
+        return false;
+      }
+    });
+    if (!signer) return { verdict: 'tampered', detail: 'signature' };
+    if (signedAt && Number.isNaN(signedAt.getTime())) return { verdict: 'tampered', detail: 'signature_unreadable' };
+  } catch {
+    return { verdict: 'tampered', detail: 'signature_unreadable' };
+  }
   if (!signer) return { verdict: 'tampered', detail: 'signature' };
   const fingerprint = createHash('sha256').update(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(signer)).getBytes(), 'binary')).digest('hex');
   const name = (signer.subject.getField('CN')?.value as string | undefined) ?? '';

@@ -118,6 +118,12 @@ describe('once-only: reuse of a result from the data store (browser)', () => {
     await expect(row.textContent()).resolves.toMatch(/Kết quả điện tử số [0-9A-Z]{16}: còn hiệu lực/);
     await checkPage(page, 'data store');
 
+    // The procedure page says which documents the state already holds, and who provides them.
+    await page.goto(`${url}/thu-tuc/${GUARDIANSHIP}`);
+    const birthReq = page.getByRole('row').filter({ hasText: BIRTH_DOC });
+    await birthReq.getByText('Giấy khai sinh · Cơ sở dữ liệu dân cư', { exact: true }).waitFor();
+    await checkPage(page, 'guardianship procedure page with evidence types');
+
     // She applies for guardianship.
     await page.goto(`${url}/nop-ho-so/${GUARDIANSHIP}`);
     await page.getByRole('heading', { level: 1, name: 'Nộp hồ sơ trực tuyến' }).waitFor();

@@ -11,6 +11,7 @@ import { LegalBasisList } from '../ui/LegalBasisList.js';
 import { usePageTitle } from '../ui/usePageTitle.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { ProcedureWorkflow } from './ProcedureWorkflow.js';
+import { evidenceTypeOf, storeApi } from '../datastore/api.js';
 
 export default function ProcedurePage() {
   const { nationalCode = '' } = useParams();
@@ -37,6 +38,8 @@ function YesNo({ value, t }: { value: boolean; t: TFunction }) {
 
 function ProcedureView({ p }: { p: ProcedureDetail }) {
   const { t, i18n } = useTranslation();
+  // which documents the state already holds: the evidence type each can be satisfied by, and its provider
+  const evidence = useQuery({ queryKey: ['evidence-types'], queryFn: ({ signal }) => storeApi.evidenceTypes(signal), staleTime: 3_600_000 });
   const lng = i18n.language;
   const versions = useQuery({
     queryKey: ['procedure-versions', p.nationalCode],
@@ -155,6 +158,16 @@ function ProcedureView({ p }: { p: ProcedureDetail }) {
                   </td>
                   <td data-label={t('procedure.docFromStore')}>
                     <YesNo value={d.fromDataStore} t={t} />
+                    {(() => {
+                      const type = evidence.data?.find((e) => e.code === evidenceTypeOf(d));
+                      if (!type) return null;
+                      return (
+                        <span className="cell-note">
+                          {localName(i18n.language, type.name, type.nameEn ?? undefined)}
+                          {type.registry ? ` · ${t(`datastore.registryName.${type.registry}`)}` : ''}
+                        </span>
+                      );
+                    })()}
                   </td>
                 </tr>
               ))}
