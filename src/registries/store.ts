@@ -411,13 +411,14 @@ export async function subjectKeysOf(db: Conn, accountIds: number[]): Promise<{ r
 /** Whether an account is proven to be the person or business a registry holds under this key. */
 export async function isSubjectOf(db: Conn, account: { full_name: string; date_of_birth: string | null; oidc_subject: string | null }, registry: RegistryKind, key: string): Promise<boolean> {
   if (account.oidc_subject && registry === 'citizens') return true;
-  const name = foldVietnamese(account.full_name).toLowerCase().replace(/\s+/g, ' ').trim();
+  const norm = (folded: string) => folded.toLowerCase().replace(/\s+/g, ' ').trim();
+  const name = norm(foldVietnamese(account.full_name));
   if (registry === 'citizens') {
     const r = await db.selectFrom('registry_citizens').select(['name_folded', 'birth_date']).where('citizen_id', '=', key).executeTakeFirst();
-    return !!r && r.birth_date === account.date_of_birth && r.name_folded.toLowerCase().replace(/\s+/g, ' ').trim() === name;
+    return !!r && r.birth_date === account.date_of_birth && norm(r.name_folded) === name;
   }
   const r = await db.selectFrom('registry_businesses').select('name_folded').where('enterprise_code', '=', key).executeTakeFirst();
-  return !!r && r.name_folded.toLowerCase().replace(/\s+/g, ' ').trim() === name;
+  return !!r && norm(r.name_folded) === name;
 }
 
 /** Every lookup of these subject keys (or recorded against these accounts), newest first. */

@@ -6,9 +6,8 @@
 // scroll at 360 px. (Dossiers are brought to "returned" / "refused" through the API; the journeys
 // under test run in the browser.) Complaints are in feedback.e2e.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { checkPage, expectNoSeriousAxeViolations, logInThroughForm } from '../support/browser.js';
-import { apiLogin, birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, PDF } from '../support/journeys.js';
+import { birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, apiActor, uploadAs, type ApiActor } from '../support/journeys.js';
 
 // ~30 s per test on an idle 2-core machine; the margin is for a loaded one
 const TIMEOUT = 180_000;
@@ -18,21 +17,9 @@ const WARD = '000.01.21.H31'; // a ward of quận Hồng Bàng
 const journey = browserJourney({ timeout: TIMEOUT });
 const { errors } = journey;
 
-interface Actor {
-  page: Page;
-  csrf: string;
-}
-
-async function actor(who: string): Promise<Actor> {
-  const page = await journey.open();
-  return { page, csrf: await apiLogin(journey, page, who) };
-}
-
-async function upload(a: Actor): Promise<string> {
-  const up = await a.page.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': a.csrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
-  expect(up.status(), await up.text()).toBe(201);
-  return ((await up.json()) as { id: string }).id;
-}
+type Actor = ApiActor;
+const actor = (who: string) => apiActor(journey, who);
+const upload = (a: Actor) => uploadAs(journey, a);
 
 /** The citizen submits a birth registration online (through the API); returns its code and check value. */
 async function submitDossier(citizen: Actor, key: string): Promise<{ code: string; check: string }> {

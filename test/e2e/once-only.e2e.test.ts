@@ -10,9 +10,8 @@
 // expired item worded, removal confirmed) and the desk's digitisation of a paper component.
 // axe and 360 px on every page.
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { checkPage, logInThroughForm } from '../support/browser.js';
-import { apiLogin, birthFormValue, browserJourney, DEMO_PASSWORD, demoEmail, type FormProp, PDF } from '../support/journeys.js';
+import { birthFormValue, browserJourney, DEMO_PASSWORD, demoEmail, type FormProp, PDF, apiActor, uploadAs, type ApiActor } from '../support/journeys.js';
 
 // one long journey; ~60 s on an idle 2-core machine, the margin is for a loaded one
 const TIMEOUT = 360_000;
@@ -25,21 +24,9 @@ const ID_DOC = 'Giấy tờ tùy thân của người giám hộ để xuất tr
 const journey = browserJourney({ timeout: TIMEOUT });
 const { errors } = journey;
 
-interface Actor {
-  page: Page;
-  csrf: string;
-}
-
-async function actor(who: string): Promise<Actor> {
-  const page = await journey.open();
-  return { page, csrf: await apiLogin(journey, page, who) };
-}
-
-async function upload(a: Actor): Promise<string> {
-  const up = await a.page.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': a.csrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
-  expect(up.status(), await up.text()).toBe(201);
-  return ((await up.json()) as { id: string }).id;
-}
+type Actor = ApiActor;
+const actor = (who: string) => apiActor(journey, who);
+const upload = (a: Actor) => uploadAs(journey, a);
 
 async function act(a: Actor, code: string, action: string, extra: Record<string, unknown> = {}): Promise<void> {
   const url = journey.server.url;

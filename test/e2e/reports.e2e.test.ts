@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkPage, logInThroughForm, settled } from '../support/browser.js';
-import { birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, openFromWorkspace, PDF } from '../support/journeys.js';
+import { birthFormValue, browserJourney, DEMO_PASSWORD as PASSWORD, demoEmail as email, type FormProp, openFromWorkspace, uploadAs } from '../support/journeys.js';
 import type { WorkTask } from '../support/client.js';
 import { apiLoginKeepingCookie, MovableClock } from '../support/sim-clock.js';
 
@@ -62,11 +62,7 @@ describe('service quality pages (browser, simulated clock)', () => {
     };
     const form: Record<string, unknown> = {};
     for (const key of proc.formSchema.required) form[key] = birthFormValue(key, proc.formSchema.properties[key]!, '2026-02-20');
-    async function upload(actor: { page: Page; csrf: string }): Promise<string> {
-      const up = await actor.page.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': actor.csrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
-      expect(up.status(), await up.text()).toBe(201);
-      return ((await up.json()) as { id: string }).id;
-    }
+    const upload = (actor: { page: Page; csrf: string }) => uploadAs(journey, actor);
     async function submit(n: number): Promise<string> {
       const documents: { requirement: string; upload: string }[] = [];
       for (const d of proc.documents.filter((x) => x.mandatory)) documents.push({ requirement: d.code, upload: await upload(citizen) });

@@ -132,6 +132,24 @@ export async function apiLogin(journey: Journey, page: Page, who: string): Promi
   return ((await res.json()) as { csrfToken: string }).csrfToken;
 }
 
+/** A demo account driven through the API from its own page (its cookies) with its CSRF token. */
+export interface ApiActor {
+  page: Page;
+  csrf: string;
+}
+
+export async function apiActor(journey: Journey, who: string): Promise<ApiActor> {
+  const page = await journey.open();
+  return { page, csrf: await apiLogin(journey, page, who) };
+}
+
+/** Uploads the small PDF as this actor; returns the upload id. */
+export async function uploadAs(journey: Journey, a: ApiActor): Promise<string> {
+  const up = await a.page.request.post(`${journey.server.url}/api/uploads`, { headers: { 'x-csrf-token': a.csrf }, multipart: { file: { name: 'giay-to.pdf', mimeType: 'application/pdf', buffer: PDF } } });
+  expect(up.status(), await up.text()).toBe(201);
+  return ((await up.json()) as { id: string }).id;
+}
+
 /** A field of a procedure's form schema, as far as filling it in needs. */
 export interface FormProp {
   type?: string;
