@@ -10,6 +10,7 @@ import * as m0004 from './migrations/0004_workflow.js';
 import * as m0005 from './migrations/0005_feedback.js';
 import * as m0006 from './migrations/0006_reports.js';
 import * as m0007 from './migrations/0007_once_only.js';
+import * as m0008 from './migrations/0008_interconnect.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_catalog': m0001,
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_feedback': m0005,
   '0006_reports': m0006,
   '0007_once_only': m0007,
+  '0008_interconnect': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

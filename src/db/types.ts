@@ -4,6 +4,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { FeedbackTables } from './types-feedback.js';
 import type { ReportTables } from './types-reports.js';
 import type { OnceOnlyTables } from './types-once-only.js';
+import type { InterconnectTables } from './types-interconnect.js';
 
 type Flag = number;
 
@@ -261,6 +262,8 @@ export interface DossierTable {
   apology_count: ColumnType<number, number | undefined, number>;
   /** 1 for an online dossier of a procedure that gives online dossiers priority */
   priority: ColumnType<number, number | undefined, number>;
+  /** a mirror of another member's dossier (#6): that member's id; null for our own dossiers */
+  origin_member: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DossierTaskTable {
@@ -287,6 +290,10 @@ export interface DossierTaskTable {
   outcome: string | null;
   /** JSON: the consultation question and answer, the branch's task… */
   detail: string | null;
+  /** the member that holds this task when it is not us (#6) */
+  remote_member: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the other side's reference to this task (its task id) */
+  remote_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface WorkflowTemplateTable {
@@ -376,7 +383,7 @@ export interface HolidayScheduleTable {
   updated_by: number | null;
 }
 
-export interface Database extends FeedbackTables, ReportTables, OnceOnlyTables {
+export interface Database extends FeedbackTables, ReportTables, OnceOnlyTables, InterconnectTables {
   blobs: BlobTable;
   uploads: UploadTable;
   dossiers: DossierTable;

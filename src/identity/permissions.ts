@@ -11,6 +11,7 @@ export const ACTIONS = [
   'dossier.receive', 'dossier.read', 'dossier.process', 'task.assign', 'workflow.edit',
   'complaint.read', 'complaint.handle', 'report.read', 'indicator.edit',
   'registry.lookup', 'registry.admin', 'result.revoke', 'result.read',
+  'interconnect.admin',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -49,6 +50,8 @@ export const ROLE_ACTIONS: Record<Action, readonly Role[]> = {
   // e-results: the heads of the issuing agency revoke them; its officers list them
   'result.revoke': ['unit_head', 'agency_leader'],
   'result.read': ['desk_officer', 'specialist', 'unit_head', 'agency_leader', 'supervisor', 'system_admin'],
+  // interconnection operations (peers, outbox, dead letters): the member's system administrators
+  'interconnect.admin': ['system_admin'],
 };
 
 /** A grant as the permission check sees it: role and the materialised path of its agency. */
