@@ -32,6 +32,9 @@ import { authPlugin } from './identity/auth-plugin.js';
 import { oidcRoutes } from './identity/oidc.js';
 import { identityRoutes } from './identity/routes.js';
 import type { MailWorker } from './notify/mail-outbox.js';
+import { interconnectOpsRoutes } from './interconnect/ops-routes.js';
+import { interconnectProtocolRoutes } from './interconnect/routes.js';
+import type { Interconnect } from './interconnect/service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,6 +52,8 @@ export interface AppDeps {
   config: Pick<Config, 'logLevel' | 'bodyLimit' | 'uploadLimit' | 'dataDir' | 'webDir' | 'publicUrl' | 'sessionIdleMinutes' | 'sessionMaxHours' | 'trustProxy' | 'oidc'> & Partial<Pick<Config, 'signingDir' | 'signingP12Passphrase'>>;
   /** the durable mail worker, woken after a request enqueues mail */
   mail?: MailWorker;
+  /** interconnection with other members (#6), when configured */
+  interconnect?: Interconnect | undefined;
   clock?: Clock;
   /** pino destination for tests; defaults to stdout */
   logStream?: NodeJS.WritableStream;
@@ -110,6 +115,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  const ic = deps.interconnect;
+  if (ic) {
+    // a request that changed something may have written outbox rows (#6): deliver them now, not at the next tick
+    app.addHook('onResponse', async (req) => {
+      if (req.method !== 'GET' && req.url.startsWith('/api/')) ic.wake();
+    });
+  }
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -144,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'registries', description: 'Shared registries (citizens, businesses): purpose-bound lookups, imports, my data' },
         { name: 'results', description: 'Signed e-results: public verification (QR, PDF upload, JWS), revocation, the issuing officer\'s draft' },
         { name: 'datastore', description: "The applicant's data store (kho dữ liệu): stored documents and results, reuse options" },
+        { name: 'interconnect', description: 'Interconnection between members (/interconnect/v1: signed messages, attachments by digest, health; docs/interconnection.md) and its operations page' },
         { name: 'ops', description: 'Health and readiness' },
       ],
     },
@@ -189,6 +202,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registryRoutes, { db: deps.db, clock });
   // the applicant's data store (kho dữ liệu, #7): same blob store as uploads
   await app.register(datastoreRoutes, { db: deps.db, clock, blobs: new BlobStore(path.join(deps.config.dataDir, 'blobs')) });
+
+  // interconnection (#6): the protocol for other members' systems, and the operations API
+  if (ic) await app.register(interconnectProtocolRoutes, { interconnect: ic });
+  await app.register(interconnectOpsRoutes, { db: deps.db, clock, interconnect: deps.interconnect });
 
   // The SPA: static assets, and index.html for any other GET that a browser navigates to.
   const webDir = deps.config.webDir;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // motcua command line: serve | migrate | seed | import-catalog FILE | export-catalog [FILE]
 import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { buildApp, systemClock } from './app.js';
 import { MailWorker, createTransport } from './notify/mail-outbox.js';
@@ -14,6 +15,12 @@ import { vnDate } from './lib/dates.js';
 import { StartupError } from './lib/startup-error.js';
 import { importCatalogFile, openConfiguredDatabase, seedIfEmpty } from './system.js';
 import { importRegistryFile } from './registries/cli.js';
+import { BlobStore } from './documents/blob-store.js';
+import { INTERCONNECT_USAGE, runInterconnectCli } from './interconnect/cli.js';
+import { formatConformance, runConformance } from './interconnect/conformance.js';
+import { readCityKey, readDirectory } from './interconnect/directory.js';
+import { loadOrCreateMemberKeys } from './interconnect/keys.js';
+import { Interconnect } from './interconnect/service.js';
 
 const USAGE = `usage: motcua <command>
   serve                     serve the API, the web app and background jobs (default)
@@ -23,7 +30,9 @@ const USAGE = `usage: motcua <command>
   import-registry <citizens|businesses> FILE   import registry rows from CSV/JSON (validated; all or nothing)
   export-catalog [FILE]     write the whole catalog as JSON (stdout by default)
   verify-log                recompute every dossier's event hash chain; exit 1 on the first broken link of any
-  recompute-stats [--fix]   recompute service-quality statistics from the event log; list differences (exit 1), or rebuild with --fix`;
+  recompute-stats [--fix]   recompute service-quality statistics from the event log; list differences (exit 1), or rebuild with --fix
+${INTERCONNECT_USAGE}
+  conformance --peer URL           run the protocol's conformance checks against a member, as this member`;
 
 async function serve(): Promise<void> {
   const started = performance.now();
@@ -32,7 +41,17 @@ async function serve(): Promise<void> {
   await seedIfEmpty(db, systemClock.now(), config.seed);
   const log = pino({ level: config.logLevel });
   const mail = new MailWorker(db, createTransport(config.smtpUrl, config.mailFrom, log), log);
-  const app = await buildApp({ db, config, mail });
+  // interconnection with other members (#6): keys, the signed directory, delivery, foreign pollers
+  const interconnect = config.interconnect
+    ? new Interconnect({ db, config: config.interconnect, blobs: new BlobStore(path.join(config.dataDir, 'blobs')), clock: systemClock, log })
+    : undefined;
+  try {
+    await interconnect?.start();
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const app = await buildApp({ db, config, mail, interconnect });
   if (Number((await db.selectFrom('accounts').select((s) => s.fn.countAll<number>().as('n')).where('demo', '=', 1).executeTakeFirstOrThrow()).n) > 0) {
     app.log.warn('demo accounts with a published password exist in this database: do not use it in production');
   }
@@ -48,6 +67,7 @@ async function serve(): Promise<void> {
     app
       .close()
       .then(() => sweeper.stop())
+      .then(() => interconnect?.stop())
       .then(() => mail.stop())
       .then(() => db.destroy())
       .then(() => process.exit(0))
@@ -140,6 +160,23 @@ async function run(argv: string[]): Promise<void> {
     for (const d of report.differences.slice(0, 1000)) console.error(`differs: ${describeDifference(d)}`);
     console.log(`${report.dossiers} dossiers recomputed; ${report.differences.length} bucket counter(s) differ${report.fixed ? ': rebuilt from the log' : ''}`);
     if (report.differences.length && !report.fixed) process.exitCode = 1;
+    return;
+  }
+  if (command === 'interconnect' || command === 'directory' || command === 'verify-messages') {
+    process.exitCode = await runInterconnectCli(command, args, config);
+    return;
+  }
+  if (command === 'conformance') {
+    const i = args.indexOf('--peer');
+    const peerUrl = i >= 0 ? args[i + 1] : undefined;
+    if (!peerUrl || !/^https?:\/\//.test(peerUrl)) throw new StartupError('conformance needs the peer: motcua conformance --peer http://host:port');
+    if (!config.interconnect) throw new StartupError('conformance runs as this member: set the INTERCONNECT_* variables');
+    const ic = config.interconnect;
+    const keyring = await loadOrCreateMemberKeys(ic.keysDir, new Date());
+    const directory = await readDirectory(ic.directoryFile, readCityKey(ic.directoryKeyFile));
+    const result = await runConformance({ peerUrl: peerUrl.replace(/\/$/, ''), self: { memberId: ic.memberId, keyring }, directory });
+    console.log(formatConformance(result));
+    if (!result.passed) process.exitCode = 1;
     return;
   }
   throw new StartupError(`unknown command "${command}"\n${USAGE}`);

@@ -379,6 +379,24 @@ const MATRIX: Record<string, Rule> = {
       return get(`/api/admin/registries/imports/${r.id}`);
     },
   },
+  // ── interconnection operations (#6) ──
+  'GET /api/interconnect/ops': { kind: 'role', roles: ['system_admin'], req: () => get('/api/interconnect/ops') },
+  'GET /api/interconnect/messages/:id': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: async (c) => {
+      const r = await c.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: '2026-03-02T03:00:00.000Z', body: '{}', attachments: '[]', jws: null, receipt: null, status: 'pending', attempts: 0, next_attempt_at: '2026-03-02T03:00:00.000Z', last_error: null, done_at: null }).returning('id').executeTakeFirstOrThrow();
+      return get(`/api/interconnect/messages/${r.id}`);
+    },
+  },
+  'POST /api/interconnect/dead-letters/:id/retry': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: async (c) => {
+      const r = await c.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: '2026-03-02T03:00:00.000Z', body: '{}', attachments: '[]', jws: null, receipt: null, status: 'dead', attempts: 12, next_attempt_at: null, last_error: 'connection refused', done_at: null }).returning('id').executeTakeFirstOrThrow();
+      return { method: 'POST', url: `/api/interconnect/dead-letters/${r.id}/retry`, body: {} };
+    },
+  },
   'GET /api/admin/registries/:registry': { kind: 'role', roles: ['system_admin'], req: () => get('/api/admin/registries/citizens?q=nguyen') },
   'GET /api/admin/registries/:registry/:key': {
     kind: 'role',

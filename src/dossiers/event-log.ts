@@ -7,6 +7,7 @@ import type { Database, DossierTable } from '../db/types.js';
 import { Conflict } from '../lib/errors.js';
 import { type DossierEventType, type DossierStatus, type EventActor, nextStatus } from './lifecycle.js';
 import { refreshDossierFacts } from '../reports/store.js';
+import { syncAfterEvent } from '../interconnect/dossier-sync.js';
 
 type Tx = Transaction<Database>;
 export const GENESIS_HASH = '0'.repeat(64);
@@ -60,6 +61,8 @@ export interface NewTask {
   dueAt: string | null;
   fromAgencyId: number | null;
   detail?: Record<string, unknown>;
+  /** interconnection (#6): the member holding this task when it is not us, and the other side's reference to it */
+  remote?: { member: string | null; ref: string | null };
 }
 
 export interface TaskEffects {
@@ -102,6 +105,7 @@ async function applyTaskEffects(tx: Tx, dossierId: number, seq: number, e: NewEv
         dossier_id: dossierId, kind: t.kind, step_id: t.stepId, agency_id: t.agencyId, role: t.role, assignee_id: t.assigneeId ?? null, parent_task_id: parent,
         status: 'open', priority: t.priority, opened_seq: seq, opened_at: at, opened_by: e.actorId, from_agency_id: t.fromAgencyId, due_at: t.dueAt,
         closed_seq: null, closed_at: null, closed_by: null, outcome: null, detail: t.detail ? JSON.stringify(t.detail) : null,
+        remote_member: t.remote?.member ?? null, remote_ref: t.remote?.ref ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -116,7 +120,7 @@ async function applyTaskEffects(tx: Tx, dossierId: number, seq: number, e: NewEv
  * forking the chain.
  */
 export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promise<{ seq: number; status: DossierStatus; openedTaskIds: number[] }> {
-  const d = await tx.selectFrom('dossiers').select(['status', 'last_seq', 'last_hash']).where('id', '=', dossierId).executeTakeFirstOrThrow();
+  const d = await tx.selectFrom('dossiers').select(['status', 'last_seq', 'last_hash', 'origin_member']).where('id', '=', dossierId).executeTakeFirstOrThrow();
   const to = nextStatus(d.status as DossierStatus, e.type, e.actor);
   if (!to) throw new Conflict(`a dossier in status ${d.status} cannot take "${e.type}"`, { reason: 'transition_not_allowed' });
   const seq = d.last_seq + 1;
@@ -134,6 +138,8 @@ export async function appendEvent(tx: Tx, dossierId: number, e: NewEvent): Promi
   if (Number(r.numUpdatedRows) !== 1) throw new Conflict('the dossier changed at the same time; try again', { reason: 'concurrent_change' });
   await tx.insertInto('dossier_events').values({ dossier_id: dossierId, seq, type: e.type, at, actor_id: e.actorId, agency_id: e.agencyId, payload: canonicalJson(e.payload), prev_hash: d.last_hash, hash }).execute();
   const openedTaskIds = await applyTaskEffects(tx, dossierId, seq, e);
+  // interconnection (#6): work at an agency another member hosts, or news for the member whose mirror this is, goes to the outbox now
+  await syncAfterEvent(tx, dossierId, seq, e, openedTaskIds, d.origin_member);
   // statistics are part of the projection: the dossier's quality facts and buckets move with its log
   await refreshDossierFacts(tx, dossierId);
   return { seq, status: to, openedTaskIds };
@@ -157,7 +163,8 @@ export async function createDossier(
   const hash = eventHash(GENESIS_HASH, fields);
   await tx.insertInto('dossier_events').values({ dossier_id: inserted.id, seq: 1, type: first.type, at, actor_id: first.actorId, agency_id: first.agencyId, payload: canonicalJson(first.payload), prev_hash: GENESIS_HASH, hash }).execute();
   await tx.updateTable('dossiers').set({ last_seq: 1, last_hash: hash }).where('id', '=', inserted.id).execute();
-  await applyTaskEffects(tx, inserted.id, 1, first);
+  const opened = await applyTaskEffects(tx, inserted.id, 1, first);
+  await syncAfterEvent(tx, inserted.id, 1, first, opened, row.origin_member ?? null);
   await refreshDossierFacts(tx, inserted.id);
   return { id: inserted.id, status: to };
 }

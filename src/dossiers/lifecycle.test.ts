@@ -14,16 +14,25 @@ const PROCESSING = ['specialist', 'unit_head', 'agency_leader'] as const;
 const ANY_OFFICER = ['desk_officer', 'specialist', 'unit_head', 'agency_leader'] as const;
 /** an inter-connected group: the system moves the group dossier on between members and records its result */
 const ANY_OFFICER_OR_SYSTEM = [...ANY_OFFICER, 'system'] as const;
+/** interconnection (#6): another member's message, applied here */
+const PEER = ['peer'] as const;
+/** the member holding the step decides on the dossier too (its result, its refusal) */
+const ANY_OFFICER_SYSTEM_OR_PEER = [...ANY_OFFICER_OR_SYSTEM, 'peer'] as const;
+const REFUSERS = ['desk_officer', 'unit_head', 'agency_leader', 'peer'] as const;
 
 /** From each status: the events it may take, by whom, and where they lead. Anything not listed is refused. */
 const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierStatus][]> = {
-  // a dossier starts by being submitted: online by the applicant, on paper by the desk, or opened by the system (group member)
-  new: [['submitted', ['applicant', 'desk_officer', 'system'], 'submitted']],
+  // a dossier starts by being submitted: online by the applicant, on paper by the desk, or opened by the system (group member);
+  // a mirror of another member's dossier starts when a step of it arrives here, already in processing
+  new: [
+    ['submitted', ['applicant', 'desk_officer', 'system'], 'submitted'],
+    ['received_from_peer', PEER, 'processing'],
+  ],
   // waiting at the desk: received, sent back for papers, refused at the desk, or withdrawn
   submitted: [
     ['received', ['desk_officer', 'system'], 'received'],
     ['supplement_requested', DESK, 'supplement_requested'],
-    ['refused', ['desk_officer', 'unit_head', 'agency_leader'], 'refused'],
+    ['refused', REFUSERS, 'refused'],
     ['withdrawn', APPLICANT, 'withdrawn'],
     ['documents_digitised', DESK, 'submitted'],
   ],
@@ -35,7 +44,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
   ],
   // received, not yet taken up: the first processing action moves it to processing
   received: [
-    ['refused', ['desk_officer', 'unit_head', 'agency_leader'], 'refused'],
+    ['refused', REFUSERS, 'refused'],
     ['withdrawn', APPLICANT, 'withdrawn'],
     ['task_claimed', ANY_OFFICER, 'processing'],
     ['task_assigned', LEADS, 'processing'],
@@ -44,12 +53,18 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['consultation_requested', PROCESSING, 'processing'],
     ['transferred', LEADS, 'processing'],
     ['processing_supplement_requested', PROCESSING, 'processing_supplement'],
-    ['result_recorded', ANY_OFFICER_OR_SYSTEM, 'resolved'],
+    ['result_recorded', ANY_OFFICER_SYSTEM_OR_PEER, 'resolved'],
     ['apology_issued', LEADS, 'received'],
     ['documents_digitised', DESK, 'received'],
+    // a first step held by another member: its news, its completion, its refusal to take it
+    ['received_from_peer', PEER, 'processing'],
+    ['peer_status', PEER, 'received'],
+    ['peer_step_completed', PEER, 'processing'],
+    ['peer_transfer_rejected', PEER, 'received'],
+    ['peer_transfer_cancelled', PEER, 'received'],
   ],
   processing: [
-    ['refused', ['desk_officer', 'unit_head', 'agency_leader'], 'refused'],
+    ['refused', REFUSERS, 'refused'],
     ['withdrawn', APPLICANT, 'withdrawn'],
     ['task_claimed', ANY_OFFICER, 'processing'],
     ['task_assigned', LEADS, 'processing'],
@@ -57,28 +72,43 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['member_result_recorded', ANY_OFFICER, 'processing'],
     ['returned_to_step', PROCESSING, 'processing'],
     ['consultation_requested', PROCESSING, 'processing'],
-    ['consultation_answered', PROCESSING, 'processing'],
+    ['consultation_answered', [...PROCESSING, 'peer'], 'processing'],
     ['transferred', LEADS, 'processing'],
     ['processing_supplement_requested', PROCESSING, 'processing_supplement'],
     ['approved', LEADS, 'processing'],
-    ['result_recorded', ANY_OFFICER_OR_SYSTEM, 'resolved'],
+    ['result_recorded', ANY_OFFICER_SYSTEM_OR_PEER, 'resolved'],
     ['apology_issued', LEADS, 'processing'],
     ['documents_digitised', DESK, 'processing'],
+    ['received_from_peer', PEER, 'processing'],
+    ['peer_status', PEER, 'processing'],
+    ['peer_step_completed', PEER, 'processing'],
+    ['peer_transfer_rejected', PEER, 'processing'],
+    ['peer_transfer_cancelled', PEER, 'processing'],
   ],
   // time paused for papers asked by examination: the papers come back (applicant or desk), a consulted
   // agency may still answer, the leader may apologise, the applicant may withdraw — nothing else moves
   processing_supplement: [
     ['supplement_provided', ['applicant', 'desk_officer'], 'processing'],
     ['withdrawn', APPLICANT, 'withdrawn'],
-    ['consultation_answered', PROCESSING, 'processing_supplement'],
+    ['consultation_answered', [...PROCESSING, 'peer'], 'processing_supplement'],
     ['apology_issued', LEADS, 'processing_supplement'],
     ['documents_digitised', DESK, 'processing_supplement'],
+    // a peer's work goes on during the pause, but no step completes while the applicant is asked for papers
+    ['received_from_peer', PEER, 'processing_supplement'],
+    ['peer_status', PEER, 'processing_supplement'],
+    ['peer_transfer_rejected', PEER, 'processing_supplement'],
+    ['peer_transfer_cancelled', PEER, 'processing_supplement'],
   ],
   // result ready: only the desk hands it back; the desk may scan paper parts, the issuer may revoke an e-result
   resolved: [
     ['result_returned', DESK, 'returned'],
     ['documents_digitised', DESK, 'resolved'],
     ['result_revoked', LEADS, 'resolved'],
+    // a peer may still hold a step after the result (a later step, a consultation) and report on it
+    ['received_from_peer', PEER, 'resolved'],
+    ['peer_status', PEER, 'resolved'],
+    ['peer_transfer_rejected', PEER, 'resolved'],
+    ['peer_transfer_cancelled', PEER, 'resolved'],
   ],
   // finished: the applicant's rating (src/feedback), the desk's scan of a paper result, the issuer's revocation of an
   // e-result — each leaves the status as it is; a withdrawn dossier is not rated
@@ -111,7 +141,7 @@ describe('dossier lifecycle transition table', () => {
     // every event type has at least one expected move: a new event needs its rows here
     const covered = new Set(Object.values(EXPECTED).flatMap((rows) => rows.map(([e]) => e)));
     expect(EVENT_TYPES.filter((e) => !covered.has(e))).toEqual([]);
-    expect([FROMS.length, EVENT_ACTORS.length]).toEqual([10, 6]);
+    expect([FROMS.length, EVENT_ACTORS.length]).toEqual([10, 7]);
   });
 
   it(`checks all ${EVENT_TYPES.length}×${FROMS.length}×${EVENT_ACTORS.length} = ${total} combinations of event × status (and 'new') × actor`, () => {
@@ -146,8 +176,10 @@ describe('dossier lifecycle transition table', () => {
         }
   });
 
-  it("a dossier starts only with 'submitted', and nothing else leads back to 'submitted' except a desk supplement", () => {
-    for (const event of EVENT_TYPES) for (const actor of EVENT_ACTORS) expect(nextStatus('new', event, actor) !== null).toBe(event === 'submitted' && actor !== 'specialist' && actor !== 'unit_head' && actor !== 'agency_leader');
+  it("a dossier starts only with 'submitted' (or, for a mirror, with a peer's step), and nothing else leads back to 'submitted' except a desk supplement", () => {
+    for (const event of EVENT_TYPES)
+      for (const actor of EVENT_ACTORS)
+        expect(nextStatus('new', event, actor) !== null, `${event} by ${actor}`).toBe((event === 'submitted' && ['applicant', 'desk_officer', 'system'].includes(actor)) || (event === 'received_from_peer' && actor === 'peer'));
     for (const from of STATUSES) for (const event of EVENT_TYPES) for (const actor of EVENT_ACTORS) if (nextStatus(from, event, actor) === 'submitted' && event !== 'documents_digitised') expect([from, event]).toEqual(['supplement_requested', 'supplement_provided']);
   });
 
@@ -170,5 +202,13 @@ describe('dossier lifecycle transition table', () => {
     const by = (actor: EventActor) => new Set(EVENT_TYPES.filter((e) => FROMS.some((f) => nextStatus(f, e, actor) !== null)));
     expect([...by('applicant')].sort()).toEqual(['rated', 'submitted', 'supplement_provided', 'withdrawn']);
     expect([...by('system')].sort()).toEqual(['handed_over', 'received', 'result_recorded', 'submitted']);
+  });
+
+  it("a peer's message only brings work, reports on it, completes, refuses, answers or takes it back — never the desk's or the applicant's acts", () => {
+    const by = new Set(EVENT_TYPES.filter((e) => (['new', ...STATUSES] as From[]).some((f) => nextStatus(f, e, 'peer') !== null)));
+    expect([...by].sort()).toEqual(['consultation_answered', 'peer_status', 'peer_step_completed', 'peer_transfer_cancelled', 'peer_transfer_rejected', 'received_from_peer', 'refused', 'result_recorded']);
+    // the peer-only events are taken by nobody else
+    for (const e of ['received_from_peer', 'peer_status', 'peer_step_completed', 'peer_transfer_rejected', 'peer_transfer_cancelled'] as const)
+      for (const a of EVENT_ACTORS) if (a !== 'peer') for (const f of FROMS) expect(nextStatus(f, e, a), `${e} by ${a}`).toBeNull();
   });
 });

@@ -21,11 +21,13 @@ export const EVENT_TYPES = [
   'task_claimed', 'task_assigned', 'handed_over', 'returned_to_step', 'consultation_requested', 'consultation_answered',
   'transferred', 'processing_supplement_requested', 'approved', 'result_recorded', 'result_returned', 'apology_issued',
   'member_result_recorded', 'rated', 'documents_digitised', 'result_revoked',
+  // interconnection (#6): applied from another member's message (actor 'peer')
+  'received_from_peer', 'peer_status', 'peer_step_completed', 'peer_transfer_rejected', 'peer_transfer_cancelled',
 ] as const;
 export type DossierEventType = (typeof EVENT_TYPES)[number];
 
-/** Who takes an event: the applicant (owner), an officer in one of these roles, or the system. */
-export const EVENT_ACTORS = ['applicant', 'desk_officer', 'specialist', 'unit_head', 'agency_leader', 'system'] as const;
+/** Who takes an event: the applicant (owner), an officer in one of these roles, the system, or another member of the interconnection (a peer's message). */
+export const EVENT_ACTORS = ['applicant', 'desk_officer', 'specialist', 'unit_head', 'agency_leader', 'system', 'peer'] as const;
 export type EventActor = (typeof EVENT_ACTORS)[number];
 
 interface Transition {
@@ -37,6 +39,8 @@ interface Transition {
 const PROCESSORS = ['specialist', 'unit_head', 'agency_leader'] as const;
 const OFFICERS = ['desk_officer', ...PROCESSORS] as const;
 const IN_PROGRESS = { received: 'processing', processing: 'processing' } as const;
+/** a peer's news leaves the status as it is, while the dossier is still open */
+const KEEP_OPEN = { received: 'received', processing: 'processing', processing_supplement: 'processing_supplement', resolved: 'resolved' } as const;
 
 export const TRANSITIONS: Record<DossierEventType, Transition> = {
   // online by the applicant, or a paper dossier registered by the desk on the applicant's behalf;
@@ -46,7 +50,8 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   supplement_requested: { moves: { submitted: 'supplement_requested' }, by: ['desk_officer'] },
   supplement_provided: { moves: { supplement_requested: 'submitted', processing_supplement: 'processing' }, by: ['applicant', 'desk_officer'] },
   // at the desk (outside competence, unlawful) or after examination, with reasons
-  refused: { moves: { submitted: 'refused', received: 'refused', processing: 'refused' }, by: ['desk_officer', 'unit_head', 'agency_leader'] },
+  // (or by the member holding the step, through its message)
+  refused: { moves: { submitted: 'refused', received: 'refused', processing: 'refused' }, by: ['desk_officer', 'unit_head', 'agency_leader', 'peer'] },
   withdrawn: { moves: { submitted: 'withdrawn', received: 'withdrawn', supplement_requested: 'withdrawn', processing: 'withdrawn', processing_supplement: 'withdrawn' }, by: ['applicant'] },
   task_claimed: { moves: IN_PROGRESS, by: OFFICERS },
   task_assigned: { moves: IN_PROGRESS, by: ['unit_head', 'agency_leader'] },
@@ -55,12 +60,12 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   returned_to_step: { moves: { processing: 'processing' }, by: PROCESSORS },
   consultation_requested: { moves: IN_PROGRESS, by: PROCESSORS },
   // the consulted agency (or a parallel branch) answers; its answer may come during a pause too
-  consultation_answered: { moves: { processing: 'processing', processing_supplement: 'processing_supplement' }, by: PROCESSORS },
+  consultation_answered: { moves: { processing: 'processing', processing_supplement: 'processing_supplement' }, by: [...PROCESSORS, 'peer'] },
   transferred: { moves: IN_PROGRESS, by: ['unit_head', 'agency_leader'] },
   processing_supplement_requested: { moves: { received: 'processing_supplement', processing: 'processing_supplement' }, by: PROCESSORS },
   approved: { moves: { processing: 'processing' }, by: ['unit_head', 'agency_leader'] },
   // for a group dossier, the system records the result once every member has one
-  result_recorded: { moves: { received: 'resolved', processing: 'resolved' }, by: [...OFFICERS, 'system'] },
+  result_recorded: { moves: { received: 'resolved', processing: 'resolved' }, by: [...OFFICERS, 'system', 'peer'] },
   // the group dossier's own procedure has its result; the group goes on with its other members
   member_result_recorded: { moves: IN_PROGRESS, by: OFFICERS },
   result_returned: { moves: { resolved: 'returned' }, by: ['desk_officer'] },
@@ -75,6 +80,17 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   },
   // the issuing agency revokes an e-result of this dossier, with its reason (src/results)
   result_revoked: { moves: { resolved: 'resolved', returned: 'returned' }, by: ['unit_head', 'agency_leader'] },
+  // interconnection (#6). A step or consultation sent to an agency another member hosts arrives
+  // there as a mirror of the dossier (or adds work to the mirror it already has)…
+  received_from_peer: { moves: { new: 'processing', received: 'processing', processing: 'processing', processing_supplement: 'processing_supplement', resolved: 'resolved' }, by: ['peer'] },
+  // …the member holding it reports what happens there (claimed, moved between its own steps)…
+  peer_status: { moves: KEEP_OPEN, by: ['peer'] },
+  // …and when its step is done the dossier goes on at the next step here
+  peer_step_completed: { moves: IN_PROGRESS, by: ['peer'] },
+  // the member would not take the step (not its agency, a procedure or step it lacks): it reopens here
+  peer_transfer_rejected: { moves: KEEP_OPEN, by: ['peer'] },
+  // the origin withdrew the work it had sent (the dossier was withdrawn, refused, or moved on)
+  peer_transfer_cancelled: { moves: KEEP_OPEN, by: ['peer'] },
 };
 
 export const TERMINAL: ReadonlySet<DossierStatus> = new Set(['refused', 'withdrawn', 'returned']);

@@ -74,6 +74,8 @@ export async function loadFactsInputs(q: Q, ids: number[], calendar: WorkingCale
     .innerJoin('procedure_versions as pv', 'pv.id', 'd.procedure_version_id')
     .select(['d.id', 'd.receiving_agency_id', 'd.channel', 'd.due_at', 'd.original_due_at', 'pv.procedure_id', 'pv.online_level', 'pv.verified'])
     .where('d.id', 'in', ids)
+    // a mirror of another member's dossier (#6) is counted by its origin, never twice: it has no facts here
+    .where('d.origin_member', 'is', null)
     .execute();
   const events = await q.selectFrom('dossier_events').select(['dossier_id', 'seq', 'type', 'at', 'agency_id', 'actor_id', 'payload']).where('dossier_id', 'in', ids).execute();
   const tasks = await q

@@ -98,7 +98,7 @@ async function loadDossier(tx: Tx, code: string) {
   const tasks = await tx
     .selectFrom('dossier_tasks as t')
     .innerJoin('agencies as a', 'a.id', 't.agency_id')
-    .select(['t.id', 't.kind', 't.step_id', 't.agency_id', 't.role', 't.assignee_id', 't.parent_task_id', 't.status', 't.due_at', 't.opened_at', 't.detail', 'a.path as agency_path', 'a.name as agency_name'])
+    .select(['t.id', 't.kind', 't.step_id', 't.agency_id', 't.role', 't.assignee_id', 't.parent_task_id', 't.status', 't.due_at', 't.opened_at', 't.detail', 't.remote_member', 'a.path as agency_path', 'a.name as agency_name'])
     .where('t.dossier_id', '=', d.id)
     .where('t.status', '=', 'open')
     .execute();
@@ -152,7 +152,9 @@ const NEEDS: Partial<Record<ActionName, StepAction>> = {
 const LEADS = ['unit_head', 'agency_leader'] as const;
 
 /** The actions the actor may take on an open task now (for the UI; the commands check again). */
-export function allowedActions(actor: Actor, task: { kind: string; step_id: string; role: string; assignee_id: number | null; agency_path: string }, definition: WorkflowDefinition, status: string): ActionName[] {
+export function allowedActions(actor: Actor, task: { kind: string; step_id: string; role: string; assignee_id: number | null; agency_path: string; remote_member?: string | null | undefined }, definition: WorkflowDefinition, status: string): ActionName[] {
+  // a task another member holds (#6) is acted on there
+  if (task.remote_member) return [];
   const roles = rolesOver(actor, task.agency_path);
   const out: ActionName[] = [];
   const lead = LEADS.some((r) => roles.has(r));
@@ -184,6 +186,8 @@ interface Acting {
 function pickTask(l: Loaded, taskId: number): OpenTask {
   const t = l.openTasks.find((x) => x.id === taskId);
   if (!t) throw new Conflict('this task is no longer open: someone acted on it first, or it moved on; reload the dossier', { reason: 'task_not_open' });
+  // interconnection (#6): the step is processed in the other member's system, which reports back here
+  if (t.remote_member) throw new Conflict(`this step is held by ${t.remote_member}: it is processed in that member's system`, { reason: 'held_by_peer' });
   return t;
 }
 

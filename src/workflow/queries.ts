@@ -51,6 +51,8 @@ export async function inbox(db: Db, cal: WorkingCalendar, actor: Actor, f: Inbox
   const soonIso = soon.toISOString();
   // the literal lets both engines match the partial index of open tasks
   let q = db.selectFrom('dossier_tasks as t').where(sql<boolean>`t.status = 'open'`);
+  // a task another member holds (#6) is in that member's inboxes, not ours
+  q = q.where('t.remote_member', 'is', null);
   if (f.view === 'mine') q = q.where('t.assignee_id', '=', actor.accountId);
   else {
     const clauses = actor.grants.map((g) => ({ path: g.agencyPath, all: LEAD_ROLES.includes(g.role), role: g.role }));
@@ -163,7 +165,7 @@ export async function taskHistory(db: Db, cal: WorkingCalendar, dossier: { id: n
     .leftJoin('accounts as asg', 'asg.id', 't.assignee_id')
     .leftJoin('accounts as cb', 'cb.id', 't.closed_by')
     .select([
-      't.id', 't.kind', 't.step_id', 't.role', 't.status', 't.outcome', 't.parent_task_id', 't.opened_at', 't.due_at', 't.closed_at', 't.detail', 't.assignee_id', 't.agency_id',
+      't.id', 't.kind', 't.step_id', 't.role', 't.status', 't.outcome', 't.parent_task_id', 't.opened_at', 't.due_at', 't.closed_at', 't.detail', 't.assignee_id', 't.agency_id', 't.remote_member',
       'a.name as agency_name', 'a.code as agency_code', 'a.path as agency_path', 'f.name as from_agency_name', 'ob.full_name as opened_by_name', 'asg.full_name as assignee_name', 'cb.full_name as closed_by_name',
     ])
     .where('t.dossier_id', '=', dossier.id)
@@ -189,6 +191,8 @@ export async function taskHistory(db: Db, cal: WorkingCalendar, dossier: { id: n
         agencyCode: r.agency_code,
         agencyName: r.agency_name,
         agencyPath: r.agency_path,
+        /** the member whose system holds (or held) this task (#6); null: ours */
+        remoteMember: r.remote_member,
         fromAgencyName: r.from_agency_name,
         handedOverAt: r.opened_at,
         handedOverBy: r.opened_by_name,
@@ -236,7 +240,7 @@ export async function workView(db: Db, cal: WorkingCalendar, actor: Actor, code:
     tasks: history.rows.map(({ agencyPath, ...r }) => ({
       ...r,
       urgency: r.status === 'open' ? urgencyOf(r.dueAt, now, soon) : ('none' as Urgency),
-      actions: r.status === 'open' ? allowedActions(actor, { kind: r.kind, step_id: r.step, role: r.role, assignee_id: r.assigneeId, agency_path: agencyPath }, history.definition, d.status) : [],
+      actions: r.status === 'open' ? allowedActions(actor, { kind: r.kind, step_id: r.step, role: r.role, assignee_id: r.assigneeId, agency_path: agencyPath, remote_member: r.remoteMember }, history.definition, d.status) : [],
     })),
     lateness: lateSteps.map((r) => ({ step: r.stepName, agencyName: r.agencyName, officer: r.receivedBy, dueAt: r.dueAt, doneAt: r.doneAt })),
   };

@@ -38,6 +38,8 @@ export async function sweepDeadlines(db: Db, cal: WorkingCalendar, now: Date, pu
       .select(['t.id', 't.dossier_id', 't.step_id', 't.agency_id', 't.assignee_id', 't.due_at', 't.kind', 'd.code', 'd.status', 'd.workflow_template_id', 'd.procedure_version_id'])
       .where('t.status', '=', 'open')
       .where('t.kind', '!=', 'supplement')
+      // a task another member holds (#6) is reminded there, to its own officers
+      .where('t.remote_member', 'is', null)
       .where('t.due_at', 'is not', null)
       .where('t.due_at', '<', limitIso)
       .where('r.task_id', 'is', null)
@@ -82,11 +84,13 @@ async function remindApologies(db: Db, cal: WorkingCalendar, now: Date, publicUr
   const horizon = cal.addWorkingHours(new Date(now.getTime() + 24 * 3_600_000), 8).toISOString();
   const candidates = await db
     .selectFrom('dossiers as d')
-    .innerJoin('dossier_tasks as t', (j) => j.onRef('t.dossier_id', '=', 'd.id').on('t.status', '=', 'open').on('t.kind', '=', 'step'))
+    .innerJoin('dossier_tasks as t', (j) => j.onRef('t.dossier_id', '=', 'd.id').on('t.status', '=', 'open').on('t.kind', '=', 'step').on('t.remote_member', 'is', null))
     .leftJoin('workflow_reminders as r', (j) => j.onRef('r.task_id', '=', 't.id').on('r.kind', '=', 'apology_window'))
     .select(['d.id', 'd.code', 'd.due_at', 't.id as task_id', 't.agency_id'])
     .where('d.status', 'in', ['received', 'processing', 'processing_supplement'])
     .where('d.apology_count', '=', 0)
+    // the due date of a mirror (#6) is the origin member's to keep or move
+    .where('d.origin_member', 'is', null)
     .where('d.due_at', '>', now.toISOString())
     .where('d.due_at', '<', horizon)
     .where('r.task_id', 'is', null)

@@ -47,6 +47,7 @@ const PublicStatsPage = lazy(() => import('./reports/PublicStatsPage.js'));
 const IndicatorDefinitionsPage = lazy(() => import('./reports/IndicatorDefinitionsPage.js'));
 // ── once-only pages (lazy imports) ──
 const RegistryAdminPage = lazy(() => import('./registries/RegistryAdminPage.js'));
+const InterconnectPage = lazy(() => import('./admin/InterconnectPage.js'));
 const MyDataPage = lazy(() => import('./account/MyDataPage.js'));
 const VerifyPage = lazy(() => import('./results/VerifyPage.js'));
 const VerifySerialPage = lazy(() => import('./results/VerifySerialPage.js'));
@@ -99,6 +100,7 @@ const router = createBrowserRouter([
       { path: 'quan-tri/chi-so', element: <IndicatorDefinitionsPage /> },
       // ── once-only routes ──
       { path: 'quan-tri/so-dang-ky', element: <RegistryAdminPage /> },
+      { path: 'quan-tri/lien-thong', element: <InterconnectPage /> },
       { path: 'ca-nhan/du-lieu', element: <MyDataPage /> },
       { path: 'xac-minh', element: <VerifyPage /> },
       { path: 'xac-minh/:serial', element: <VerifySerialPage /> },

@@ -218,6 +218,8 @@ export interface WorkTask {
   agencyCode: string;
   agencyName: string;
   fromAgencyName: string | null;
+  /** the member whose system holds this task (interconnection); null: ours */
+  remoteMember?: string | null;
   handedOverAt: string;
   handedOverBy: string | null;
   assigneeId: number | null;

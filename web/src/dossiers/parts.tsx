@@ -163,6 +163,15 @@ function EventDetails({ e, docName, internal }: { e: DossierEvent; docName: (cod
   }
   if (e.type === 'result_recorded' && typeof p.summary === 'string') return <p>{p.summary}</p>;
   if (e.type === 'result_returned' && typeof p.method === 'string') return <p>{t(`work.method.${p.method}`, { defaultValue: p.method })}</p>;
+  // interconnection (#6): what happened at the agency another member's system holds, as that system reported it
+  if ((e.type.startsWith('peer_') || e.type === 'received_from_peer') && typeof p.label === 'string') {
+    return (
+      <>
+        <p>{p.label}</p>
+        {internal && typeof p.reason === 'string' && <p>{t('timeline.reason', { reason: p.reason })}</p>}
+      </>
+    );
+  }
   if (!internal) return null;
   // officers also see the notes, questions and answers exchanged between agencies
   if ((e.type === 'returned_to_step' || e.type === 'transferred') && typeof p.reason === 'string') return <p>{t('timeline.reason', { reason: p.reason })}</p>;

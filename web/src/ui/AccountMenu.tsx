@@ -113,6 +113,11 @@ export function AccountMenu() {
               <NavLink to="/quan-tri/so-dang-ky">{t('registry.navLink')}</NavLink>
             </li>
           )}
+          {activeGrants(m).some((g) => g.role === 'system_admin') && (
+            <li>
+              <NavLink to="/quan-tri/lien-thong">{t('interconnect.navLink')}</NavLink>
+            </li>
+          )}
           <li>
             <button type="button" className="link-button" onClick={() => void logout()} disabled={busy}>
               {t('account.logout')}

@@ -243,6 +243,12 @@ function TaskCard({ code, view, task, d, documents, onDone }: { code: string; vi
             <dd>{task.fromAgencyName}</dd>
           </div>
         )}
+        {task.remoteMember && (
+          <div>
+            <dt>{t('work.heldByPeer')}</dt>
+            <dd>{task.remoteMember}</dd>
+          </div>
+        )}
         <div>
           <dt>{t('work.roleLabel')}</dt>
           <dd>{t(`role.${task.role}`, { defaultValue: task.role })}</dd>

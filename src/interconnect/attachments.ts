@@ -1,0 +1,143 @@
+// Attachments travel beside messages, not inside them: the envelope names each blob by sha256 and
+// size, and the receiver pulls what it lacks from the sender with a signed request. The sender
+// serves a blob only to a peer it was shared with (interconnect_shared_blobs), so a member
+// cannot read another's files by guessing digests.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Db } from '../db/connect.js';
+import type { BlobStore } from '../documents/blob-store.js';
+import { keyFor } from './directory.js';
+import { decodeJws, signJson, verifyJws } from './envelope.js';
+import type { MemberKey } from './keys.js';
+import type { AttachmentRef, Directory, DirectoryMember } from './types.js';
+
+export const FETCH_TYP = 'motcua-fetch+jws';
+
+export interface FetchClaim {
+  v: 1;
+  from: string;
+  to: string;
+  sha256: string;
+  sentAt: string;
+}
+
+export class AttachmentError extends Error {
+  constructor(
+    readonly code: 'attachment_unavailable' | 'attachment_mismatch',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AttachmentError';
+  }
+}
+
+export function hasBlob(blobs: BlobStore, sha256: string): boolean {
+  return fs.existsSync(blobs.pathOf(sha256));
+}
+
+/** Pulls one blob from the member that shared it; verifies size and digest before keeping it. */
+export async function fetchAttachment(opts: {
+  from: DirectoryMember;
+  self: string;
+  key: MemberKey;
+  ref: AttachmentRef;
+  blobs: BlobStore;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  now: Date;
+}): Promise<void> {
+  const { ref } = opts;
+  const claim: FetchClaim = { v: 1, from: opts.self, to: opts.from.id, sha256: ref.sha256, sentAt: opts.now.toISOString() };
+  const token = await signJson(claim, opts.key, FETCH_TYP);
+  const url = `${opts.from.baseUrl.replace(/\/$/, '')}/interconnect/v1/attachments/${ref.sha256}`;
+  let res: Response;
+  try {
+    res = await opts.fetch(url, { headers: { authorization: `Motcua ${token}` }, signal: AbortSignal.timeout(opts.timeoutMs) });
+  } catch (err) {
+    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: ${networkReason(err, opts.from.baseUrl, opts.timeoutMs)}`);
+  }
+  if (res.status !== 200 || !res.body) {
+    await res.body?.cancel();
+    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: ${opts.from.id} answered HTTP ${res.status}`);
+  }
+  let staged;
+  try {
+    staged = await opts.blobs.stage(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), ref.size);
+  } catch (err) {
+    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: transfer failed (${networkReason(err, opts.from.baseUrl, opts.timeoutMs)})`);
+  }
+  if (staged.truncated || staged.size !== ref.size || staged.sha256 !== ref.sha256) {
+    opts.blobs.discard(staged);
+    throw new AttachmentError(
+      'attachment_mismatch',
+      `attachment ${ref.sha256.slice(0, 12)}…: received ${staged.truncated ? `more than ${ref.size}` : staged.size} bytes with digest ${staged.truncated ? '?' : staged.sha256.slice(0, 12)}…, expected ${ref.size} bytes`,
+    );
+  }
+  await opts.blobs.commit(staged);
+}
+
+/** A readable reason for a failed fetch (for last_error and the ops page). */
+export function networkReason(err: unknown, baseUrl: string, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } } | undefined;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const code = e?.cause?.code ?? (e as { code?: string } | undefined)?.code;
+  if (code === 'ECONNREFUSED') return `connection refused (${baseUrl})`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${baseUrl})`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `connection reset (${baseUrl})`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `host unreachable (${baseUrl})`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect timed out (${baseUrl})`;
+  const msg = e?.cause?.message ?? e?.message ?? String(err);
+  return `${msg} (${baseUrl})`;
+}
+
+export interface ServedAttachment {
+  status: number;
+  stream?: Readable;
+  mediaType?: string;
+  size?: number;
+}
+
+/**
+ * Serves one of our blobs to a peer: `authorization: Motcua <JWS of FetchClaim>` signed by the
+ * requester, addressed to us, for this digest, within the clock skew. 403 on a bad token; 404 when
+ * the blob was not shared with that peer or is absent (the same answer, so nothing leaks).
+ */
+export async function serveAttachment(
+  opts: { db: Db; directory: Directory; self: string; blobs: BlobStore; skewSeconds: number; now: Date },
+  authorization: string | undefined,
+  sha256: string,
+): Promise<ServedAttachment> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return { status: 404 };
+  const m = /^Motcua\s+(\S+)$/.exec(authorization ?? '');
+  if (!m?.[1]) return { status: 403 };
+  let claim: FetchClaim;
+  let kid: string;
+  try {
+    const decoded = decodeJws(m[1]);
+    if (decoded.header.alg !== 'EdDSA' || decoded.header.typ !== FETCH_TYP) return { status: 403 };
+    claim = decoded.payload as FetchClaim;
+    kid = String(decoded.header.kid ?? '');
+  } catch {
+    return { status: 403 };
+  }
+  if (!claim || typeof claim !== 'object' || claim.v !== 1 || typeof claim.from !== 'string' || typeof claim.sentAt !== 'string') return { status: 403 };
+  const sentAt = new Date(claim.sentAt);
+  if (Number.isNaN(sentAt.getTime()) || Math.abs(opts.now.getTime() - sentAt.getTime()) > opts.skewSeconds * 1000) return { status: 403 };
+  if (claim.to !== opts.self || claim.sha256 !== sha256) return { status: 403 };
+  const key = keyFor(opts.directory, claim.from, kid, sentAt);
+  if ('error' in key || !(await verifyJws(m[1], key.jwk))) return { status: 403 };
+  const shared = await opts.db
+    .selectFrom('interconnect_shared_blobs')
+    .select('sha256')
+    .where('peer', '=', claim.from)
+    .where('sha256', '=', sha256)
+    .executeTakeFirst();
+  if (!shared) return { status: 404 };
+  let size: number;
+  try {
+    size = (await fs.promises.stat(opts.blobs.pathOf(sha256))).size;
+  } catch {
+    return { status: 404 };
+  }
+  return { status: 200, stream: opts.blobs.read(sha256), mediaType: 'application/octet-stream', size };
+}
