@@ -46,7 +46,9 @@ async function serve(): Promise<void> {
     ? new Interconnect({ db, config: config.interconnect, blobs: new BlobStore(path.join(config.dataDir, 'blobs')), clock: systemClock, log })
     : undefined;
   try {
-    await interconnect?.start();
+    if (interconnect) await interconnect.start();
+    // interconnection switched off: no agency is hosted elsewhere any more (steps stay here)
+    else await db.deleteFrom('interconnect_agency_hosts').execute();
   } catch (err) {
     await db.destroy();
     throw err;

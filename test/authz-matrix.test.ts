@@ -397,6 +397,14 @@ const MATRIX: Record<string, Rule> = {
       return { method: 'POST', url: `/api/interconnect/dead-letters/${r.id}/retry`, body: {} };
     },
   },
+  'POST /api/interconnect/dead-letters/:id/abandon': {
+    kind: 'role',
+    roles: ['system_admin'],
+    req: async (c) => {
+      const r = await c.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: '2026-03-02T03:00:00.000Z', body: '{}', attachments: '[]', jws: null, receipt: null, status: 'dead', attempts: 12, next_attempt_at: null, last_error: 'connection refused', done_at: null }).returning('id').executeTakeFirstOrThrow();
+      return { method: 'POST', url: `/api/interconnect/dead-letters/${r.id}/abandon`, body: {} };
+    },
+  },
   'GET /api/admin/registries/:registry': { kind: 'role', roles: ['system_admin'], req: () => get('/api/admin/registries/citizens?q=nguyen') },
   'GET /api/admin/registries/:registry/:key': {
     kind: 'role',

@@ -3,7 +3,7 @@
 // serves a blob only to a peer it was shared with (interconnect_shared_blobs), so a member
 // cannot read another's files by guessing digests.
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../documents/blob-store.js';
 import { keyFor } from './directory.js';
@@ -35,7 +35,11 @@ export function hasBlob(blobs: BlobStore, sha256: string): boolean {
   return fs.existsSync(blobs.pathOf(sha256));
 }
 
-/** Pulls one blob from the member that shared it; verifies size and digest before keeping it. */
+/**
+ * Pulls one blob from the member that shared it; verifies size and digest before keeping it. A blob
+ * we hold already is pulled and verified all the same (the sender proves it has the file) and then
+ * not stored twice. A transfer longer than the declared size is cut off, not read to its end.
+ */
 export async function fetchAttachment(opts: {
   from: DirectoryMember;
   self: string;
@@ -60,10 +64,32 @@ export async function fetchAttachment(opts: {
     await res.body?.cancel();
     throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: ${opts.from.id} answered HTTP ${res.status}`);
   }
+  const announced = res.headers.get('content-length');
+  if (announced !== null && /^\d+$/.test(announced.trim()) && Number(announced) > ref.size) {
+    await res.body.cancel();
+    throw new AttachmentError('attachment_mismatch', `attachment ${ref.sha256.slice(0, 12)}…: ${opts.from.id} announced Content-Length ${announced.trim()}, more than the declared ${ref.size} bytes`);
+  }
+  // stop reading at the first byte past the declared size (BlobStore.stage alone would drain the rest)
+  let received = 0;
+  let over = false;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      received += chunk.length;
+      if (received > ref.size) {
+        over = true;
+        cb(new Error('more bytes than declared'));
+        return;
+      }
+      cb(null, chunk);
+    },
+  });
   let staged;
   try {
-    staged = await opts.blobs.stage(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), ref.size);
+    const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    // pipeline destroys the source (cancelling the download) when the limit cuts it; the error reaches stage()
+    staged = await opts.blobs.stage(pipeline(source, limit, () => undefined), ref.size);
   } catch (err) {
+    if (over) throw new AttachmentError('attachment_mismatch', `attachment ${ref.sha256.slice(0, 12)}…: received more than the declared ${ref.size} bytes`);
     throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: transfer failed (${networkReason(err, opts.from.baseUrl, opts.timeoutMs)})`);
   }
   if (staged.truncated || staged.size !== ref.size || staged.sha256 !== ref.sha256) {
@@ -73,7 +99,8 @@ export async function fetchAttachment(opts: {
       `attachment ${ref.sha256.slice(0, 12)}…: received ${staged.truncated ? `more than ${ref.size}` : staged.size} bytes with digest ${staged.truncated ? '?' : staged.sha256.slice(0, 12)}…, expected ${ref.size} bytes`,
     );
   }
-  await opts.blobs.commit(staged);
+  if (hasBlob(opts.blobs, ref.sha256)) opts.blobs.discard(staged);
+  else await opts.blobs.commit(staged);
 }
 
 /** A readable reason for a failed fetch (for last_error and the ops page). */

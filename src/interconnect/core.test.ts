@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, ENGINES, type TestDb } from '../../test/support/db.js';
 import { BlobStore } from '../documents/blob-store.js';
@@ -10,10 +11,10 @@ import { StartupError } from '../lib/startup-error.js';
 import { hostMapOf, keyFor, readDirectory, signDirectory, signingKeyFor, writeHostMap } from './directory.js';
 import { importCatalog } from '../catalog/import-catalog.js';
 import { smallCatalog } from '../../test/support/fixtures.js';
-import { requestHash, signEnvelope } from './envelope.js';
+import { MESSAGE_TYP, requestHash, signEnvelope, signJson } from './envelope.js';
 import { generateDirectoryKey, loadOrCreateMemberKeys, rotateMemberKey, type MemberKeyring } from './keys.js';
-import { verifyReceipt } from './receipts.js';
-import { applyInbound, receiveMessage, type InboundHandlers, type ReceiveDeps } from './receive.js';
+import { signReceipt, verifyReceipt } from './receipts.js';
+import { applyInbound, receiveMessage, referencedDigests, type InboundHandlers, type ReceiveDeps } from './receive.js';
 import type { Directory, DirectoryKey, Envelope } from './types.js';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), `motcua-ic-${p}-`));
@@ -310,5 +311,146 @@ describe('receive refusals', () => {
     } finally {
       await h.tdb.dispose();
     }
+  });
+});
+
+describe('receive hardening', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await fixture('sqlite');
+  });
+  afterAll(async () => {
+    await f.tdb.dispose();
+  });
+
+  /** a fetch that answers every request with `respond` and remembers the URLs asked for */
+  function fakeFetch(respond: () => Response) {
+    const calls: string[] = [];
+    const fn = (async (input: string | URL | Request) => {
+      calls.push(String(input));
+      return respond();
+    }) as typeof fetch;
+    return { fn, calls };
+  }
+
+  async function held(content: Buffer): Promise<string> {
+    const staged = await f.deps.blobs.stage(Readable.from([content]), 1 << 20);
+    await f.deps.blobs.commit(staged);
+    return staged.sha256;
+  }
+
+  const stored = (jws: string) => f.tdb.db.selectFrom('interconnect_refusals').selectAll().where('request_hash', '=', requestHash(jws)).executeTakeFirstOrThrow();
+
+  it('a leap second (or any time Date cannot read) in sentAt or createdAt is refused, not waved through the key and skew checks', async () => {
+    for (const over of [{ sentAt: '2026-06-30T23:59:60Z' }, { createdAt: '2026-06-30T23:59:60Z' }, { sentAt: '2025-03-10T02:00:00Z[Asia/Ho_Chi_Minh]' }]) {
+      const r = await receiveMessage(f.deps, await signed(f, f.envelope(over)));
+      expect([r.httpStatus, r.code]).toEqual([400, 'invalid_message']);
+    }
+    const key = f.deps.directory.members[0]?.keys[0];
+    if (!key) throw new Error('no key');
+    expect(keyFor(f.deps.directory, 'hongbang', key.kid, new Date('2026-06-30T23:59:60Z'))).toEqual({ error: 'unknown_key' });
+    // a receipt stamped with such a time does not verify either
+    const rk = f.deps.keyring.keys[0];
+    if (!rk) throw new Error('no key');
+    const receipt = await signReceipt({ v: 1, messageId: null, requestHash: 'a'.repeat(64), status: 'accepted', from: 'city', to: 'hongbang', at: '2026-06-30T23:59:60Z' }, rk);
+    await expect(verifyReceipt(receipt, f.deps.directory, { from: 'city', requestHash: 'a'.repeat(64) })).rejects.toThrow(/receipt/);
+  });
+
+  it('a document the body names must be among the attachments', async () => {
+    const sha = await held(Buffer.from('hồ sơ của người khác'));
+    const body = { peerTask: '1', outcome: 'handed_over', at: T0.toISOString(), agency: '000.00.21.H31', to: null, note: null, summary: null, reasons: [], eResult: null, documents: [{ sha256: sha, filename: 'x.pdf', mediaType: 'application/pdf', size: 3 }] };
+    const r = await receiveMessage(f.deps, await signed(f, f.envelope({ type: 'step_result', body })));
+    expect([r.httpStatus, r.code]).toEqual([400, 'invalid_message']);
+    const snap = { documents: [{ requirement: 'cccd', sha256: 'c'.repeat(64) }] };
+    expect(referencedDigests({ task: {}, dossier: snap })).toEqual(['c'.repeat(64)]);
+    expect(referencedDigests({ documents: [{ sha256: 'd'.repeat(64) }] })).toEqual(['d'.repeat(64)]);
+  });
+
+  it('an attachment we hold already is still pulled from the sender and verified (proof of possession)', async () => {
+    const content = Buffer.from('bản sao giấy khai sinh');
+    const sha = await held(content);
+    const ref = { sha256: sha, size: content.length, mediaType: 'application/pdf' };
+    const absent = fakeFetch(() => new Response(null, { status: 404 }));
+    const r = await receiveMessage({ ...f.deps, fetch: absent.fn }, await signed(f, f.envelope({ attachments: [ref] })));
+    expect([r.httpStatus, r.code]).toEqual([502, 'attachment_unavailable']);
+    expect(absent.calls).toEqual([`http://127.0.0.1:4001/interconnect/v1/attachments/${sha}`]);
+
+    const served = fakeFetch(() => new Response(content, { status: 200 }));
+    const ok = await receiveMessage({ ...f.deps, fetch: served.fn }, await signed(f, f.envelope({ attachments: [ref] })));
+    expect(ok.status).toBe('accepted');
+    expect(served.calls).toHaveLength(1);
+    expect(fs.readFileSync(f.deps.blobs.pathOf(sha))).toEqual(content);
+  });
+
+  it('attachments are capped at 50 MiB; a download longer than declared is cut off', async () => {
+    const big = { sha256: 'e'.repeat(64), size: 52_428_801, mediaType: 'application/pdf' };
+    const r = await receiveMessage(f.deps, await signed(f, f.envelope({ attachments: [big] })));
+    expect([r.httpStatus, r.code]).toEqual([400, 'invalid_message']);
+
+    const ref = { sha256: 'f'.repeat(64), size: 5, mediaType: 'application/pdf' };
+    const announced = fakeFetch(() => new Response('0123456789', { status: 200, headers: { 'content-length': '10' } }));
+    const ja = await signed(f, f.envelope({ attachments: [ref] }));
+    const a = await receiveMessage({ ...f.deps, fetch: announced.fn }, ja);
+    expect(a.code).toBe('attachment_mismatch');
+    expect((await stored(ja)).detail).toMatch(/Content-Length 10/);
+
+    // no Content-Length, an endless body: reading stops soon after the declared size
+    let pulled = 0;
+    const endless = fakeFetch(
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(c) {
+              pulled += 65_536;
+              c.enqueue(new Uint8Array(65_536));
+            },
+          }),
+          { status: 200 },
+        ),
+    );
+    const e = await receiveMessage({ ...f.deps, fetch: endless.fn }, await signed(f, f.envelope({ attachments: [ref] })));
+    expect(e.code).toBe('attachment_mismatch');
+    expect(pulled).toBeLessThan(1 << 20);
+  });
+
+  it('refusals before the signature verified are marked as unauthenticated claims and bounded', async () => {
+    const unknown = await signed(f, f.envelope({ from: 'nobody' }));
+    await receiveMessage(f.deps, unknown);
+    expect(await stored(unknown)).toMatchObject({ peer: 'nobody', code: 'unknown_sender', detail: expect.stringMatching(/^unauthenticated claim: /) });
+
+    const env = f.envelope();
+    const [h, , s] = (await signed(f, env)).split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...env, body: { note: 'giả mạo' } })).toString('base64url')}.${s}`;
+    await receiveMessage(f.deps, forged);
+    expect(await stored(forged)).toMatchObject({ peer: 'hongbang', code: 'bad_signature', detail: expect.stringMatching(/^unauthenticated claim: /) });
+
+    // after the signature verified, the refusal is the member's own
+    const late = await signed(f, f.envelope({ sentAt: new Date(T0.getTime() - 3600_000).toISOString() }));
+    await receiveMessage(f.deps, late);
+    expect((await stored(late)).detail).toMatch(/^message signed 3600 s behind/);
+
+    // a huge kid: the refusal still answers with a receipt the sender can read, and the stored detail is bounded
+    const key = f.sender.keys[0];
+    if (!key) throw new Error('no key');
+    const hugeKid = await signJson(f.envelope(), { ...key, kid: 'k'.repeat(20_000) }, MESSAGE_TYP);
+    const r = await receiveMessage(f.deps, hugeKid);
+    expect(r.code).toBe('unknown_key');
+    const receipt = await verifyReceipt(r.receipt, f.deps.directory, { from: 'city', requestHash: requestHash(hugeKid) });
+    expect(receipt.error?.message.length).toBeLessThanOrEqual(1000);
+    expect((await stored(hugeKid)).detail.length).toBeLessThanOrEqual(1000);
+  });
+
+  it('ids of the foreign-system adapter are refused in signed messages; applyInbound tells another member\'s id from a duplicate', async () => {
+    const squat = await signed(f, f.envelope({ id: 'foreign-xml:cong-an-foreign:41' }));
+    const r = await receiveMessage(f.deps, squat);
+    expect([r.httpStatus, r.code]).toEqual([400, 'invalid_message']);
+    expect(await f.tdb.db.selectFrom('interconnect_messages').select('id').where('message_id', '=', 'foreign-xml:cong-an-foreign:41').executeTakeFirst()).toBeUndefined();
+
+    // an id already taken by another member is not "a duplicate" of the vendor's change
+    const taken = f.envelope({ id: 'foreign-xml:cong-an-foreign:42' });
+    expect(await applyInbound(f.tdb.db, taken, T0, { handlers: f.deps.handlers })).toBe('applied'); // from hongbang
+    const vendorChange = { ...taken, from: 'cong-an-foreign' };
+    await expect(applyInbound(f.tdb.db, vendorChange, T0, { handlers: f.deps.handlers })).rejects.toThrow(/already used by hongbang/);
+    expect(await applyInbound(f.tdb.db, taken, T0, { handlers: f.deps.handlers })).toBe('duplicate');
   });
 });

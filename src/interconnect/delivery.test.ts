@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import http from 'node:http';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import { FETCH_TYP } from './attachments.js';
 import { signJson } from './envelope.js';
 import type { InterconnectConfig } from '../config.js';
 import { BlobStore } from '../documents/blob-store.js';
+import { interconnectActive } from './active.js';
 import { retryDeadLetter } from './delivery.js';
 import { signDirectory } from './directory.js';
 import { generateDirectoryKey, loadOrCreateMemberKeys } from './keys.js';
@@ -264,5 +267,58 @@ describe('delivery over HTTP', () => {
     a.ic.wake();
     await until('both delivered', async () => (await outRows(a)).every((r) => r.status === 'delivered'));
     expect(b.handled).toEqual([first, second]);
+  });
+});
+
+describe('delivery limits', () => {
+  it('marks interconnection active once started (the event log skips its work otherwise)', async () => {
+    await pair();
+    expect(interconnectActive()).toBe(true);
+  });
+
+  it('a signed message over the 64 KiB protocol limit is a dead letter at once, with a readable reason', async () => {
+    const { a, b } = await pair();
+    await listen(a);
+    await listen(b);
+    await a.tdb.db.transaction().execute(async (tx) => {
+      await enqueueMessage(tx, { to: 'city', type: 'ping', dossierRef: null, body: { note: 'x'.repeat(70_000) }, createdAt: new Date() });
+    });
+    a.ic.wake();
+    await until('dead letter', async () => (await outRows(a)).some((r) => r.status === 'dead'));
+    const [row] = await outRows(a);
+    expect(row).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(row?.last_error).toMatch(/^message too large: the signed ping message is \d+ bytes, over the protocol limit of 65536 bytes/);
+  });
+
+  it('a 413 answer from a peer is not retried', async () => {
+    const { a, b } = await pair();
+    await listen(a);
+    const tooLarge = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"too_large"}');
+    });
+    await new Promise<void>((resolve) => tooLarge.listen(b.port, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => tooLarge.close(() => resolve())));
+    await enqueuePings(a, 'city', null, 1);
+    await until('dead letter', async () => (await outRows(a)).some((r) => r.status === 'dead'));
+    const [row] = await outRows(a);
+    expect(row).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(row?.last_error).toMatch(/^city answered HTTP 413/);
+  });
+
+  it('POST /interconnect/v1/messages is rate limited per client address', async () => {
+    const { b } = await pair();
+    const app = Fastify({ logger: false });
+    await app.register(rateLimit, { global: false });
+    await app.register(interconnectProtocolRoutes, { interconnect: b.ic, messageRateLimit: { max: 3, timeWindow: '1 minute' } });
+    cleanups.push(() => app.close());
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await app.inject({ method: 'POST', url: '/interconnect/v1/messages', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    // only the answered ones left a refusal behind
+    expect(await b.tdb.db.selectFrom('interconnect_refusals').select('id').execute()).toHaveLength(3);
   });
 });

@@ -1,7 +1,7 @@
 // The delivery worker: sends outbox rows until each is acknowledged with a valid receipt.
 // Order is kept per (peer, dossier): a row waits while an earlier row for the same peer and
-// dossier is not delivered (pending or dead — a dead letter blocks its dossier until an operator
-// retries it, so a status change never overtakes the transfer it depends on). Failures back off
+// dossier is pending or dead (a dead letter blocks its dossier until an operator retries it — so a
+// status change never overtakes the transfer it depends on — or abandons it). Failures back off
 // exponentially with jitter; after maxAttempts, or on a refusal the sender cannot fix by waiting,
 // the row becomes a dead letter. Claiming takes a lease (next_attempt_at moved forward), with
 // FOR UPDATE SKIP LOCKED on PostgreSQL, so several processes can share the outbox.
@@ -15,7 +15,7 @@ import type { InterconnectMessageTable } from '../db/types-interconnect.js';
 import { deliverForeign } from './adapters/foreign-xml.js';
 import { networkReason } from './attachments.js';
 import { memberOf, signingKeyFor } from './directory.js';
-import { requestHash, signEnvelope } from './envelope.js';
+import { MAX_MESSAGE_BYTES, requestHash, signEnvelope } from './envelope.js';
 import type { MemberKeyring } from './keys.js';
 import { verifyReceipt } from './receipts.js';
 import { DeliveryError, REFUSALS, type Directory, type Envelope, type MessageType, type RefusalCode } from './types.js';
@@ -152,7 +152,7 @@ export class DeliveryWorker {
                 .whereRef('e.peer', '=', 'm.peer')
                 .whereRef('e.dossier_ref', '=', 'm.dossier_ref')
                 .whereRef('e.id', '<', 'm.id')
-                .where('e.status', '!=', 'delivered'),
+                .where('e.status', 'in', ['pending', 'dead']),
             ),
           ),
         ]),
@@ -243,6 +243,11 @@ export class DeliveryWorker {
     // our key is not (yet) in the directory: wait for the directory to list it; not the peer's fault
     if (!key) return { ok: false, jws: null, error: 'our_key_not_in_directory: none of our signing keys is listed as valid in the directory', retryable: true, countsAsAttempt: false };
     const jws = await signEnvelope(envelopeOf(row, this.o.self, now), key);
+    // no member accepts more (their answer would be 413 on every attempt): a dead letter at once
+    const bytes = Buffer.byteLength(jws, 'utf8');
+    if (bytes > MAX_MESSAGE_BYTES) {
+      return { ok: false, jws: null, error: `message too large: the signed ${row.type} message is ${bytes} bytes, over the protocol limit of ${MAX_MESSAGE_BYTES} bytes; it cannot be sent as it is`, retryable: false, countsAsAttempt: true };
+    }
     const hash = requestHash(jws);
     const url = `${member.baseUrl.replace(/\/$/, '')}/interconnect/v1/messages`;
     let status: number;
@@ -254,6 +259,8 @@ export class DeliveryWorker {
     } catch (err) {
       return { ok: false, jws, error: networkReason(err, member.baseUrl, timeoutMs), retryable: true, countsAsAttempt: true };
     }
+    // too large for the peer: sending the same bytes again cannot succeed
+    if (status === 413) return { ok: false, jws, error: `${member.id} answered HTTP 413: the message (${bytes} bytes) is larger than it accepts`, retryable: false, countsAsAttempt: true };
     let receipt;
     try {
       receipt = await verifyReceipt(text, dir, { from: member.id, requestHash: hash, messageId: row.message_id });

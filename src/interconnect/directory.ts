@@ -89,8 +89,10 @@ export function memberOf(dir: Directory, id: string): DirectoryMember | undefine
   return dir.members.find((m) => m.id === id);
 }
 
-function validAt(k: DirectoryKey, at: Date): 'valid' | 'not_yet' | 'expired' {
+function validAt(k: DirectoryKey, at: Date): 'valid' | 'not_yet' | 'expired' | 'invalid' {
   const t = at.getTime();
+  // an unreadable time (NaN) compares false with everything: never let it pass as valid
+  if (!Number.isFinite(t) || !Number.isFinite(Date.parse(k.validFrom)) || (k.validTo !== null && !Number.isFinite(Date.parse(k.validTo)))) return 'invalid';
   if (t < Date.parse(k.validFrom)) return 'not_yet';
   if (k.validTo !== null && t >= Date.parse(k.validTo)) return 'expired';
   return 'valid';
@@ -108,8 +110,8 @@ export function keyFor(
   const key = member.keys.find((k) => k.kid === kid);
   if (!key) return { error: 'unknown_key' };
   const state = validAt(key, at);
-  // a key used before its validFrom is as unknown to us as one never listed
-  if (state === 'not_yet') return { error: 'unknown_key' };
+  // a key used before its validFrom (or at a time we cannot read) is as unknown to us as one never listed
+  if (state === 'not_yet' || state === 'invalid') return { error: 'unknown_key' };
   if (state === 'expired') return { error: 'key_expired' };
   return { jwk: key.jwk };
 }

@@ -30,8 +30,13 @@ import { ENGINES, freshDatabase, type TestDb } from '../../test/support/db.js';
 import { procedure, smallCatalog } from '../../test/support/fixtures.js';
 import { tinyPdf } from '../../test/support/multipart.js';
 import { DOSSIER_HANDLERS } from './dossier-sync.js';
+import { abandonDeadLetter } from './ops-store.js';
 import { MESSAGE_BODIES, schemaProblem } from './schemas.js';
 import type { AttachmentRef, DirectoryMember, Envelope, MessageType } from './types.js';
+import { markInterconnectActive } from './active.js';
+
+// these tests play the service's part: it marks interconnection active when it starts
+markInterconnectActive();
 
 const WARD = '000.01.21.H31'; // phường Hoàng Văn Thụ, quận Hồng Bàng: member A
 const DISTRICT = '000.00.21.H31';
@@ -332,6 +337,155 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     expect((await tasksOf(B, code)).find((t) => t.id === onB.id)).toMatchObject({ status: 'cancelled', outcome: 'cancelled_by_peer' });
     expect((await eventsOf(B, code)).at(-1)).toMatchObject({ type: 'peer_transfer_cancelled', payload: { member: 'a', reason: 'Không còn nhu cầu' } });
     expect(await sent(B)).toEqual([]);
+  });
+
+  /** One message from `from` applied by dst's handler (what receive.ts does after its checks). */
+  async function handle(dst: Side, from: DirectoryMember, type: MessageType, code: string, body: Record<string, unknown>): Promise<void> {
+    const envelope: Envelope = { v: 1, id: crypto.randomUUID(), from: from.id, to: dst.member.id, type, createdAt: now.toISOString(), sentAt: now.toISOString(), dossierRef: code, body, attachments: [] };
+    await dst.db.transaction().execute((tx) => DOSSIER_HANDLERS[type]!({ tx, envelope, from, self: dst.member.id, now, blobs: dst.blobs }));
+  }
+  /** What a dossier is on a side: its row, events, tasks and documents. */
+  async function stateOf(s: Side, code: string) {
+    const d = (await dossierOf(s, code))!;
+    const docs = await s.db.selectFrom('dossier_documents').select(['requirement_code', 'sha256']).where('dossier_id', '=', d.id).orderBy('id').execute();
+    return { d, events: (await eventsOf(s, code)).length, tasks: await tasksOf(s, code), docs };
+  }
+  /** Outbox rows of a dossier left pending by a test's hand-made messages: out of the way of the next tests. */
+  const settle = (s: Side, code: string) => s.db.updateTable('interconnect_messages').set({ status: 'delivered', done_at: now.toISOString() }).where('dossier_ref', '=', code).where('status', '=', 'pending').execute();
+
+  it('refuses, as an unknown dossier, every message from a member with no part in the dossier, and brings no documents into our own', async () => {
+    const code = await receivedOnA();
+    const examine = await openStep(A, code);
+    await run(A, 'chuyenvien.hongbang', code, { action: 'hand_over', taskId: examine.id });
+    const verifyA = await openStep(A, code);
+    const snapshot = (await sent(A))[0]!.body.dossier as Record<string, unknown>;
+    await deliverAll(A, B);
+    await deliverAll(B, A);
+    const onB = await openStep(B, code);
+    const before = await stateOf(A, code);
+    const C = member('c', 'Hệ thống lạ', []);
+    const at = now.toISOString();
+    const foreignDoc = { requirement: 'to-khai', sha256: 'c'.repeat(64), filename: 'gia-mao.pdf', mediaType: 'application/pdf', size: 10 };
+    const attempts: [MessageType, Record<string, unknown>][] = [
+      ['consultation_request', { task: { ref: '1', stepId: 'examine/consult', agency: WARD, dueAt: null, fromAgency: null }, question: 'Cho xem hồ sơ?', dossier: { ...snapshot, documents: [foreignDoc] } }],
+      ['status_change', { event: { type: 'task_claimed', at, agency: TU_PHAP, step: 'verify', actorRole: 'specialist', label: 'x' }, closed: [{ peerTask: String(onB.id), outcome: 'done', at }], opened: [{ peerTask: '99', kind: 'step', stepId: 'issue', agency: WARD, role: 'specialist', dueAt: null }] }],
+      ['step_result', { peerTask: String(onB.id), outcome: 'refused', at, agency: TU_PHAP, to: null, note: null, summary: null, reasons: ['giả mạo'], eResult: null, documents: [] }],
+      ['consultation_answer', { peerTask: String(onB.id), answer: 'x', at, agency: TU_PHAP }],
+      ['transfer_accepted', { taskRef: String(verifyA.id), peerTask: '5' }],
+      ['transfer_rejected', { taskRef: String(verifyA.id), code: 'catalog_mismatch', reason: 'x' }],
+      ['transfer_cancelled', { peerTask: `origin:${verifyA.id}`, reason: 'x' }],
+    ];
+    for (const [type, body] of attempts) {
+      expect(schemaProblem(MESSAGE_BODIES[type], body), type).toBeNull();
+      await expect(handle(A, C, type, code, body), type).rejects.toMatchObject({ code: 'not_found', message: `dossier ${code} is not known here` });
+    }
+    // B holds this dossier's step, not another one's: the same for B on a dossier it never had
+    const other = await receivedOnA();
+    await expect(handle(A, B.member, 'status_change', other, attempts[1]![1])).rejects.toMatchObject({ code: 'not_found' });
+    expect(await stateOf(A, code)).toEqual(before);
+
+    // B, holding the step, may consult the ward on A's own dossier — but brings no documents into it
+    await handle(A, B.member, 'consultation_request', code, { task: { ref: '77', stepId: 'verify/consult', agency: WARD, dueAt: null, fromAgency: TU_PHAP }, question: 'Xin ý kiến phường.', dossier: { ...snapshot, documents: [foreignDoc] } });
+    const after = await stateOf(A, code);
+    expect(after.docs).toEqual(before.docs);
+    expect(after.tasks.find((t) => t.kind === 'consult')).toMatchObject({ agency_code: WARD, status: 'open', remote_ref: '77', remote_member: null });
+    await settle(A, code);
+  });
+
+  it('records a peer time within [its task opened here, now], whatever the peer says, and judges lateness as instants', async () => {
+    const code = await receivedOnA();
+    await run(A, 'chuyenvien.hongbang', code, { action: 'hand_over', taskId: (await openStep(A, code)).id });
+    const verifyA = await openStep(A, code);
+    await deliverAll(A, B);
+    await deliverAll(B, A);
+    const onB = await openStep(B, code);
+    advanceHours(2);
+    // from the future: recorded now
+    await handle(A, B.member, 'status_change', code, { event: { type: 'task_claimed', at: '2099-01-01T00:00:00+07:00', agency: TU_PHAP, step: 'verify', actorRole: 'specialist', label: 'Sở Tư pháp đã nhận xử lý' }, closed: [], opened: [] });
+    expect((await eventsOf(A, code)).at(-1)).toMatchObject({ type: 'peer_status', at: now.toISOString() });
+    // backdated to before the step reached it: recorded as the moment it did
+    advanceHours(24 * 7);
+    await handle(A, B.member, 'step_result', code, { peerTask: String(onB.id), outcome: 'handed_over', at: '2020-01-01T00:00:00Z', agency: TU_PHAP, to: 'issue', note: null, summary: null, reasons: [], eResult: null, documents: [] });
+    expect((await tasksOf(A, code)).find((t) => t.id === verifyA.id)).toMatchObject({ status: 'done', closed_at: verifyA.opened_at });
+    expect((await eventsOf(A, code)).at(-1)).toMatchObject({ type: 'peer_step_completed', at: verifyA.opened_at });
+
+    // a consultation answered an hour before its due time, written with the peer's offset (+07:00):
+    // on time, although the text sorts after the due time's
+    const code2 = await receivedOnA();
+    const examine = await openStep(A, code2);
+    await run(A, 'chuyenvien.hongbang', code2, { action: 'consult', taskId: examine.id, agency: TU_PHAP, question: 'Ý kiến?', days: 2 });
+    const consultA = (await tasksOf(A, code2)).find((t) => t.kind === 'consult')!;
+    await deliverAll(A, B);
+    await deliverAll(B, A);
+    const consultB = (await tasksOf(B, code2)).find((t) => t.kind === 'consult')!;
+    const answered = new Date(Date.parse(consultA.due_at!) - 3_600_000);
+    const local = new Date(answered.getTime() + 7 * 3_600_000).toISOString().replace('.000Z', '+07:00');
+    expect(local > consultA.due_at!).toBe(true);
+    advanceHours(24 * 7);
+    await handle(A, B.member, 'consultation_answer', code2, { peerTask: String(consultB.id), answer: 'Đồng ý.', at: local, agency: TU_PHAP });
+    expect((await tasksOf(A, code2)).find((t) => t.id === consultA.id)).toMatchObject({ status: 'done', outcome: 'answered', closed_at: answered.toISOString() });
+    expect((await eventsOf(A, code2)).at(-1)).toMatchObject({ type: 'consultation_answered', at: answered.toISOString(), payload: { late: false } });
+  });
+
+  it('refuses a step result, retryably, while the dossier is paused for a supplement; acknowledges and ignores it once the dossier is closed', async () => {
+    const code = await receivedOnA();
+    await run(A, 'chuyenvien.hongbang', code, { action: 'hand_over', taskId: (await openStep(A, code)).id });
+    await deliverAll(A, B);
+    await deliverAll(B, A);
+    const onB = await openStep(B, code);
+    // (the origin pausing while a peer holds the step: set here directly, as a parallel branch's request would)
+    const id = (await dossierOf(A, code))!.id;
+    await A.db.updateTable('dossiers').set({ status: 'processing_supplement' }).where('id', '=', id).execute();
+    const before = await stateOf(A, code);
+    const body = { peerTask: String(onB.id), outcome: 'handed_over', at: now.toISOString(), agency: TU_PHAP, to: 'issue', note: null, summary: null, reasons: [], eResult: null, documents: [] };
+    await expect(handle(A, B.member, 'step_result', code, body)).rejects.toMatchObject({ code: 'conflict', reason: 'unknown_dossier', message: expect.stringContaining('paused') });
+    expect(await stateOf(A, code)).toEqual(before);
+    // resumed: the same result applies
+    await A.db.updateTable('dossiers').set({ status: 'processing' }).where('id', '=', id).execute();
+    await handle(A, B.member, 'step_result', code, body);
+    expect((await dossierOf(A, code))!.current_step).toBe('issue');
+
+    // closed for good (withdrawn): acknowledged, nothing changes
+    const code2 = await receivedOnA();
+    await run(A, 'chuyenvien.hongbang', code2, { action: 'hand_over', taskId: (await openStep(A, code2)).id });
+    await deliverAll(A, B);
+    await deliverAll(B, A);
+    const onB2 = await openStep(B, code2);
+    await withdraw(deps(A), await actorOf(A, 'an.nguyen'), code2, 'Thôi', now);
+    await settle(A, code2);
+    const closed = await stateOf(A, code2);
+    await handle(A, B.member, 'step_result', code2, { ...body, peerTask: String(onB2.id) });
+    expect(await stateOf(A, code2)).toEqual(closed);
+  });
+
+  it('lets an operator abandon a dead transfer: the step reopens at the sending agency, in the same transaction as the row', async () => {
+    const code = await receivedOnA();
+    await run(A, 'chuyenvien.hongbang', code, { action: 'hand_over', taskId: (await openStep(A, code)).id });
+    const verifyA = await openStep(A, code);
+    const row = (await outbox(A)).find((r) => r.dossier_ref === code && r.type === 'transfer')!;
+    await A.db.updateTable('interconnect_messages').set({ status: 'dead', attempts: 12, next_attempt_at: null, last_error: 'connection refused' }).where('id', '=', row.id).execute();
+    advanceHours(1);
+    expect(await abandonDeadLetter(A.db, row.id, 'quantri@demo.motcua.vn', now, () => 'Hệ thống thành phố')).toEqual({ outcome: 'abandoned', reopened: true });
+    const after = await A.db.selectFrom('interconnect_messages').select(['status', 'last_error']).where('id', '=', row.id).executeTakeFirstOrThrow();
+    expect(after.status).toBe('abandoned');
+    expect(after.last_error).toBe(`abandoned by quantri@demo.motcua.vn at ${now.toISOString()}; last error: connection refused`);
+    expect((await tasksOf(A, code)).find((t) => t.id === verifyA.id)).toMatchObject({ status: 'cancelled', outcome: 'rejected_by_peer' });
+    expect(await openStep(A, code)).toMatchObject({ step_id: 'verify', agency_code: WARD, role: 'unit_head', remote_member: null, due_at: verifyA.due_at });
+    expect((await eventsOf(A, code)).at(-1)).toMatchObject({ type: 'peer_transfer_rejected', at: now.toISOString(), payload: { member: 'b', code: 'undeliverable', abandonedBy: 'quantri@demo.motcua.vn' } });
+    expect(await sent(A)).toEqual([]);
+    // once only
+    expect(await abandonDeadLetter(A.db, row.id, 'quantri@demo.motcua.vn', now, () => 'x')).toEqual({ outcome: 'not_dead' });
+
+    // a dead consultation request: the consultation ends unanswered, the step stays where it is
+    const code2 = await receivedOnA();
+    const examine = await openStep(A, code2);
+    await run(A, 'chuyenvien.hongbang', code2, { action: 'consult', taskId: examine.id, agency: TU_PHAP, question: 'Ý kiến?', days: 2 });
+    const req = (await outbox(A)).find((r) => r.dossier_ref === code2)!;
+    await A.db.updateTable('interconnect_messages').set({ status: 'dead' }).where('id', '=', req.id).execute();
+    expect(await abandonDeadLetter(A.db, req.id, 'quantri@demo.motcua.vn', now, () => 'Hệ thống thành phố')).toEqual({ outcome: 'abandoned', reopened: true });
+    const tasks = await tasksOf(A, code2);
+    expect(tasks.find((t) => t.kind === 'consult')).toMatchObject({ status: 'cancelled', outcome: 'rejected_by_peer' });
+    expect(tasks.filter((t) => t.status === 'open').map((t) => t.id)).toEqual([examine.id]);
   });
 
   it('keeps mirrors out of reporting and of the deadline sweep, and both chains intact', async () => {

@@ -20,7 +20,7 @@ import { newCheckValue } from '../dossiers/dossier-code.js';
 import { appendEvent, createDossier, type NewEvent, type NewTask, type TaskEffects } from '../dossiers/event-log.js';
 import { type DossierEventType, type DossierStatus, nextStatus, PUBLIC_STATUS } from '../dossiers/lifecycle.js';
 import { vnDate } from '../lib/dates.js';
-import { Conflict, Invalid } from '../lib/errors.js';
+import { Conflict, Invalid, NotFound } from '../lib/errors.js';
 import { enqueueMail } from '../notify/mail-outbox.js';
 import { calendarFrom } from '../reports/store.js';
 import type { AgencyRef } from '../workflow/agency-rules.js';
@@ -30,6 +30,7 @@ import { pinnedTemplate, templateInForce } from '../workflow/templates-store.js'
 import { enqueueMessage } from './outbox.js';
 import type { InboundContext, InboundHandler } from './receive.js';
 import type { AttachmentRef, MessageType } from './types.js';
+import { interconnectActive } from './active.js';
 
 export type { InboundContext, InboundHandler } from './receive.js';
 
@@ -138,6 +139,7 @@ interface TaskRow {
   status: string;
   priority: number;
   due_at: string | null;
+  opened_at: string;
   detail: string | null;
   from_agency_id: number | null;
   parent_task_id: number | null;
@@ -153,7 +155,7 @@ function taskQuery(tx: Tx) {
     .selectFrom('dossier_tasks as t')
     .innerJoin('agencies as a', 'a.id', 't.agency_id')
     .leftJoin('agencies as f', 'f.id', 't.from_agency_id')
-    .select(['t.id', 't.kind', 't.step_id', 't.agency_id', 't.role', 't.status', 't.priority', 't.due_at', 't.detail', 't.from_agency_id', 't.parent_task_id', 't.remote_member', 't.remote_ref', 'a.code as agency_code', 'a.name as agency_name', 'f.code as from_code']);
+    .select(['t.id', 't.kind', 't.step_id', 't.agency_id', 't.role', 't.status', 't.priority', 't.due_at', 't.opened_at', 't.detail', 't.from_agency_id', 't.parent_task_id', 't.remote_member', 't.remote_ref', 'a.code as agency_code', 'a.name as agency_name', 'f.code as from_code']);
 }
 
 const detailOf = (t: { detail: string | null }): Record<string, unknown> => (t.detail ? (JSON.parse(t.detail) as Record<string, unknown>) : {});
@@ -237,6 +239,8 @@ const OUTCOME_OF: Partial<Record<DossierEventType, StepOutcome>> = { handed_over
  * us for, once answered, goes back as consultation_answer.
  */
 export async function syncAfterEvent(tx: Tx, dossierId: number, _seq: number, e: NewEvent, openedTaskIds: number[], originMember?: string | null): Promise<void> {
+  // no interconnection started in this process: nothing is hosted elsewhere (and no query on the hot path)
+  if (!interconnectActive()) return;
   const opens = e.tasks?.open ?? [];
   const closeIds = (e.tasks?.close ?? []).map((c) => c.id);
   const origin = originMember !== undefined ? originMember : (await tx.selectFrom('dossiers').select('origin_member').where('id', '=', dossierId).executeTakeFirstOrThrow()).origin_member;
@@ -381,6 +385,33 @@ async function dossierByCode(tx: Tx, code: string | null) {
 /** Whether the dossier's status still takes a peer's event (a dossier closed meanwhile ignores late news). */
 const takes = (status: string, type: DossierEventType) => nextStatus(status as DossierStatus, type, 'peer') !== null;
 
+/**
+ * A peer's time (when its officer acted), as we record it: parsed (any offset), never before the
+ * task it concerns was opened here and never after our own clock — a peer can neither backdate
+ * its work to escape lateness nor date it in the future. An unreadable time is now.
+ */
+export function peerTime(raw: string, floor: string | null | undefined, now: Date): Date {
+  const t = Date.parse(raw);
+  let ms = Number.isNaN(t) ? now.getTime() : Math.min(t, now.getTime());
+  const f = floor ? Date.parse(floor) : Number.NaN;
+  if (!Number.isNaN(f)) ms = Math.max(ms, Math.min(f, now.getTime()));
+  return new Date(ms);
+}
+
+/**
+ * A message about a dossier the sender has no part in is refused as if the dossier were unknown
+ * here (receive.ts maps NotFound to unknown_dossier): a stranger learns nothing, not even that it exists.
+ */
+const notEntitled = (code: string | null) => new NotFound(`dossier ${code ?? '(none)'} is not known here`);
+
+/**
+ * The dossier is paused for a supplement and cannot take the peer's step result now: a retryable
+ * refusal (unknown_dossier is the protocol's retryable "not now" for a dossier), so the sender
+ * tries again later instead of our acknowledging news we dropped.
+ */
+const pausedHere = (code: string) =>
+  new Conflict(`dossier ${code} is paused here for a supplement from the applicant; the step result cannot be applied until it resumes — send it again later`, { reason: 'unknown_dossier' });
+
 function peerEvent(ctx: InboundContext, type: DossierEventType, at: Date, agencyId: number | null, payload: Record<string, unknown>, more: Pick<NewEvent, 'set' | 'tasks'> = {}): NewEvent {
   return { type, at, actor: 'peer', actorId: null, agencyId, payload: { member: ctx.from.id, memberName: ctx.from.name, message: ctx.envelope.id, ...payload }, ...more };
 }
@@ -402,9 +433,15 @@ async function reject(ctx: InboundContext, taskRef: string, code: string, reason
  */
 async function acceptWork(ctx: InboundContext, kind: 'step' | 'branch' | 'consult', task: { ref: string; stepId: string; agency: string; dueAt: string | null; fromAgency: string | null; role?: string; priority?: number }, snap: DossierSnapshot, extra: { reason?: string | undefined; question?: string | undefined; branchTask?: string | undefined }): Promise<void> {
   const { tx, from, now } = ctx;
-  const existing = await tx.selectFrom('dossiers').select(['id', 'status', 'origin_member', 'workflow_template_id', 'procedure_version_id']).where('code', '=', snap.code).executeTakeFirst();
-  if (existing && existing.origin_member !== from.id && !(kind === 'consult' && existing.origin_member === null))
-    return reject(ctx, task.ref, 'dossier_conflict', `dossier ${snap.code} here is not a mirror of ${from.id}'s`);
+  const existing = await tx.selectFrom('dossiers').select(['id', 'code', 'status', 'origin_member', 'workflow_template_id', 'procedure_version_id']).where('code', '=', snap.code).executeTakeFirst();
+  // a mirror of the sender's dossier takes its work; our own dossier takes only a consultation from a
+  // member holding open work of it for us (its officer consults an agency we host); anything else is
+  // refused as unknown, so a member cannot write into a dossier it has no part in by knowing its code
+  const mirrorOfSender = existing !== undefined && existing.origin_member === from.id;
+  if (existing && !mirrorOfSender) {
+    const entitled = kind === 'consult' && existing.origin_member === null && (await heldQuery(tx, existing, from.id).where('t.status', '=', 'open').executeTakeFirst()) !== undefined;
+    if (!entitled) throw notEntitled(snap.code);
+  }
   const receivedDay = vnDate(new Date(snap.receivedAt ?? snap.submittedAt));
   const version: VersionForIntake | undefined = existing ? await getVersionById(tx, existing.procedure_version_id) : ((await findVersionInForce(tx, snap.procedure, receivedDay)) ?? (await findVersionInForce(tx, snap.procedure, vnDate(now))));
   if (!version || version.nationalCode !== snap.procedure) return reject(ctx, task.ref, 'catalog_mismatch', `procedure ${snap.procedure} is not in our catalog`);
@@ -454,12 +491,15 @@ async function acceptWork(ctx: InboundContext, kind: 'step' | 'branch' | 'consul
     seq = r.seq;
     taskId = r.openedTaskIds[0]!;
   }
-  // documents we do not have yet, by their content
-  const have = new Set((await tx.selectFrom('dossier_documents').select(['requirement_code', 'sha256']).where('dossier_id', '=', dossierId).execute()).map((x) => `${x.requirement_code}|${x.sha256}`));
-  const fresh = snap.documents.filter((x) => !have.has(`${x.requirement}|${x.sha256}`));
-  await ensureBlobs(tx, fresh, now);
-  for (const x of fresh)
-    await tx.insertInto('dossier_documents').values({ dossier_id: dossierId, requirement_code: x.requirement, sha256: x.sha256, filename: x.filename, media_type: x.mediaType, size: x.size, source: 'peer', event_seq: seq, digitised: 1 }).execute();
+  // documents we do not have yet, by their content — only into a mirror of the sender's (our own
+  // dossier's documents are ours: a consultation on it brings none in)
+  if (!existing || mirrorOfSender) {
+    const have = new Set((await tx.selectFrom('dossier_documents').select(['requirement_code', 'sha256']).where('dossier_id', '=', dossierId).execute()).map((x) => `${x.requirement_code}|${x.sha256}`));
+    const fresh = snap.documents.filter((x) => !have.has(`${x.requirement}|${x.sha256}`));
+    await ensureBlobs(tx, fresh, now);
+    for (const x of fresh)
+      await tx.insertInto('dossier_documents').values({ dossier_id: dossierId, requirement_code: x.requirement, sha256: x.sha256, filename: x.filename, media_type: x.mediaType, size: x.size, source: 'peer', event_seq: seq, digitised: 1 }).execute();
+  }
   const body: TransferAcceptedBody = { taskRef: task.ref, peerTask: String(taskId) };
   await enqueueMessage(tx, { to: from.id, type: 'transfer_accepted', dossierRef: snap.code, body, createdAt: now });
 }
@@ -474,20 +514,36 @@ async function onConsultationRequest(ctx: InboundContext): Promise<void> {
   await acceptWork(ctx, 'consult', b.task, b.dossier, { question: b.question });
 }
 
+/**
+ * The tasks of a dossier the member holds for us. On a mirror, the tasks marked as held by its
+ * origin only record where the dossier went back to: of those, only a consultation we asked the
+ * origin for is really work it holds for us.
+ */
+function heldQuery(tx: Tx, d: { id: number; origin_member: string | null }, member: string) {
+  let q = taskQuery(tx).where('t.dossier_id', '=', d.id).where('t.remote_member', '=', member);
+  if (d.origin_member === member) q = q.where('t.kind', '=', 'consult');
+  return q;
+}
+
 /** Our task the sender holds, by our id (taskRef) or by the sender's id (peerTask, once it told us). */
-async function heldBy(tx: Tx, dossierId: number, member: string, ref: { ours?: string; theirs?: string }): Promise<TaskRow | undefined> {
-  let q = taskQuery(tx).where('t.dossier_id', '=', dossierId).where('t.remote_member', '=', member);
+async function heldBy(tx: Tx, d: { id: number; origin_member: string | null }, member: string, ref: { ours?: string; theirs?: string }): Promise<TaskRow | undefined> {
+  let q = heldQuery(tx, d, member);
   if (ref.ours !== undefined) q = q.where('t.id', '=', Number(ref.ours) || 0);
   else q = q.where('t.remote_ref', '=', ref.theirs ?? '');
   return q.executeTakeFirst();
+}
+
+/** Whether the member holds (or held) any work of the dossier for us: a party to it, whose late news is ignored rather than refused. */
+async function holdsAny(tx: Tx, d: { id: number; origin_member: string | null }, member: string): Promise<boolean> {
+  return (await heldQuery(tx, d, member).select('t.id as any_id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 async function onTransferAccepted(ctx: InboundContext): Promise<void> {
   const { tx, from } = ctx;
   const b = ctx.envelope.body as unknown as TransferAcceptedBody;
   const d = await dossierByCode(tx, ctx.envelope.dossierRef);
-  const t = await heldBy(tx, d.id, from.id, { ours: b.taskRef });
-  if (!t) return;
+  const t = await heldBy(tx, d, from.id, { ours: b.taskRef });
+  if (!t) throw notEntitled(d.code);
   await tx.updateTable('dossier_tasks').set({ remote_ref: b.peerTask }).where('id', '=', t.id).execute();
   // the applicant sees where the dossier went (a dossier closed meanwhile ignores it: the cancel is on its way)
   if (t.status !== 'open' || !takes(d.status, 'peer_status')) return;
@@ -499,18 +555,62 @@ async function onTransferRejected(ctx: InboundContext): Promise<void> {
   const { tx, from, now } = ctx;
   const b = ctx.envelope.body as unknown as TransferRejectedBody;
   const d = await dossierByCode(tx, ctx.envelope.dossierRef);
-  const t = await heldBy(tx, d.id, from.id, { ours: b.taskRef });
-  if (!t || t.status !== 'open' || !takes(d.status, 'peer_transfer_rejected')) return;
+  const t = await heldBy(tx, d, from.id, { ours: b.taskRef });
+  if (!t) throw notEntitled(d.code);
+  await reopenRefusedWork(tx, d, t, { member: from.id, memberName: from.name, message: ctx.envelope.id }, { code: b.code, reason: b.reason, label: `${t.agency_name} (${from.name}) từ chối tiếp nhận liên thông` }, now);
+}
+
+/**
+ * The local effect of work a peer will not take (its transfer_rejected), or that could never be
+ * delivered and an operator abandoned: the remote task closes, and a step or branch reopens at the
+ * agency that sent it, for its head to decide (another agency, the desk's own processing…); a
+ * consultation just ends unanswered. Nothing happens when the task or the dossier has moved on
+ * meanwhile. Returns whether it applied.
+ */
+export async function reopenRefusedWork(
+  tx: Tx,
+  d: { id: number; status: string },
+  t: TaskRow,
+  by: { member: string; memberName: string; message: string | null },
+  why: { code: string; reason: string; label: string; extra?: Record<string, unknown> },
+  at: Date,
+): Promise<boolean> {
+  if (t.status !== 'open' || !takes(d.status, 'peer_transfer_rejected')) return false;
   const tasks: TaskEffects = { close: [{ id: t.id, outcome: 'rejected_by_peer', status: 'cancelled' }] };
   let set: NewEvent['set'];
   if (t.kind === 'step' || t.kind === 'branch') {
-    // the step comes back to the agency that sent it, for its head to decide (another agency, the desk's own processing…)
     const back = t.from_agency_id ?? (await tx.selectFrom('dossiers').select('receiving_agency_id').where('id', '=', d.id).executeTakeFirstOrThrow()).receiving_agency_id;
-    tasks.open = [{ kind: t.kind, stepId: t.step_id, agencyId: back, role: 'unit_head', priority: t.priority, dueAt: t.due_at, fromAgencyId: t.agency_id, ...(t.parent_task_id !== null ? { parent: { taskId: t.parent_task_id } } : {}), detail: { ...detailOf(t), transferRejected: { member: from.id, code: b.code, reason: b.reason } } }];
+    tasks.open = [{ kind: t.kind, stepId: t.step_id, agencyId: back, role: 'unit_head', priority: t.priority, dueAt: t.due_at, fromAgencyId: t.agency_id, ...(t.parent_task_id !== null ? { parent: { taskId: t.parent_task_id } } : {}), detail: { ...detailOf(t), transferRejected: { member: by.member, code: why.code, reason: why.reason } } }];
     if (t.kind === 'step') set = { current_step: t.step_id };
   }
-  const label = `${t.agency_name} (${from.name}) từ chối tiếp nhận liên thông`;
-  await appendEvent(tx, d.id, peerEvent(ctx, 'peer_transfer_rejected', now, t.agency_id, { step: t.step_id, task: t.id, code: b.code, reason: b.reason, label }, { ...(set ? { set } : {}), tasks }));
+  await appendEvent(tx, d.id, {
+    type: 'peer_transfer_rejected', at, actor: 'peer', actorId: null, agencyId: t.agency_id,
+    payload: { member: by.member, memberName: by.memberName, message: by.message, step: t.step_id, task: t.id, code: why.code, reason: why.reason, label: why.label, ...why.extra },
+    ...(set ? { set } : {}), tasks,
+  });
+  return true;
+}
+
+/**
+ * An operator gives up on a dead `transfer` or `consultation_request` (ops-store.ts): the same
+ * local effect as the peer's rejection, with code 'undeliverable', so the step is ours to act on
+ * again. Runs in the transaction that marks the message abandoned. Returns whether anything reopened.
+ */
+export async function abandonUndeliverable(tx: Tx, m: { message_id: string; peer: string; type: string; dossier_ref: string | null; body: string }, peerName: string, by: string, now: Date): Promise<boolean> {
+  if ((m.type !== 'transfer' && m.type !== 'consultation_request') || !m.dossier_ref) return false;
+  const d = await tx.selectFrom('dossiers').select(['id', 'code', 'status', 'origin_member']).where('code', '=', m.dossier_ref).executeTakeFirst();
+  if (!d) return false;
+  const ref = (JSON.parse(m.body) as { task?: { ref?: unknown } }).task?.ref;
+  if (typeof ref !== 'string') return false;
+  const t = await heldBy(tx, d, m.peer, { ours: ref });
+  if (!t) return false;
+  const what = t.kind === 'consult' ? 'xin ý kiến' : 'hồ sơ';
+  return reopenRefusedWork(tx, d, t, { member: m.peer, memberName: peerName, message: m.message_id }, {
+    code: 'undeliverable',
+    reason: `the ${m.type} could not be delivered to ${m.peer}; abandoned by ${by}`,
+    label: `Không gửi được ${what} liên thông đến ${t.agency_name} (${peerName}); việc được trả lại để xử lý tiếp`,
+    extra: { abandonedBy: by },
+  }, now);
 }
 
 async function onTransferCancelled(ctx: InboundContext): Promise<void> {
@@ -520,6 +620,9 @@ async function onTransferCancelled(ctx: InboundContext): Promise<void> {
   let q = taskQuery(tx).where('t.dossier_id', '=', d.id).where('t.remote_member', 'is', null);
   q = b.peerTask.startsWith(ORIGIN_REF) ? q.where('t.remote_ref', '=', b.peerTask.slice(ORIGIN_REF.length)) : q.where('t.id', '=', Number(b.peerTask) || 0);
   const t = (await q.execute()).find((x) => peerOf(x)?.member === from.id);
+  // only the member that sent the work takes it back; a party to the dossier whose cancel finds
+  // nothing open (we had rejected it, or it was done meanwhile) is acknowledged, anyone else refused
+  if (!t && d.origin_member !== from.id && !(await holdsAny(tx, d, from.id))) throw notEntitled(d.code);
   if (!t || t.status !== 'open' || !takes(d.status, 'peer_transfer_cancelled')) return;
   const children = await tx.selectFrom('dossier_tasks').select('id').where('dossier_id', '=', d.id).where('parent_task_id', '=', t.id).where('status', '=', 'open').execute();
   const close = [t, ...children].map((x) => ({ id: x.id, outcome: 'cancelled_by_peer', status: 'cancelled' as const }));
@@ -530,21 +633,31 @@ async function onStatusChange(ctx: InboundContext): Promise<void> {
   const { tx, from } = ctx;
   const b = ctx.envelope.body as unknown as StatusChangeBody;
   const d = await dossierByCode(tx, ctx.envelope.dossierRef);
+  // only the member holding work of the dossier for us reports on it; news from one whose work here
+  // is over (a cancel crossed it) is acknowledged and ignored; anyone else is refused
+  const held = await heldQuery(tx, d, from.id).where('t.status', '=', 'open').execute();
+  if (held.length === 0) {
+    if (await holdsAny(tx, d, from.id)) return;
+    throw notEntitled(d.code);
+  }
   if (!takes(d.status, 'peer_status')) return;
-  const at = new Date(b.event.at);
   // the peer's tasks move here as remote tasks, so the control slip shows each of its steps with its own times
   const close: NonNullable<TaskEffects['close']> = [];
   for (const c of b.closed) {
-    const t = await heldBy(tx, d.id, from.id, { theirs: c.peerTask });
-    if (t && t.status === 'open') close.push({ id: t.id, outcome: c.outcome });
+    const t = held.find((x) => x.remote_ref === c.peerTask);
+    if (t && !close.some((x) => x.id === t.id)) close.push({ id: t.id, outcome: c.outcome });
   }
   const open: NewTask[] = [];
   for (const o of b.opened) {
     const a = await agencyByCode(tx, o.agency);
-    if (!a) continue;
+    // the peer's own tasks are at agencies it hosts; it opens nothing at ours or a third member's
+    if (!a || (await hostOf(tx, a.id)) !== from.id) continue;
     const kind = (['step', 'branch', 'consult', 'supplement'] as const).find((k) => k === o.kind) ?? 'step';
     open.push({ kind, stepId: o.stepId, agencyId: a.id, role: o.role, priority: d.priority, dueAt: o.dueAt, fromAgencyId: null, remote: { member: from.id, ref: o.peerTask } });
   }
+  // the peer's time, within [the latest of its tasks here opened, now]
+  const floor = held.map((t) => t.opened_at).reduce<string | null>((m, x) => (m === null || Date.parse(x) > Date.parse(m) ? x : m), null);
+  const at = peerTime(b.event.at, floor, ctx.now);
   const agency = await agencyByCode(tx, b.event.agency);
   const step = open.find((t) => t.kind === 'step');
   const label = agency && b.event.label.startsWith(agency.name) ? `${agency.name} (${from.name})${b.event.label.slice(agency.name.length)}` : `${b.event.label} (${from.name})`;
@@ -581,14 +694,24 @@ async function onStepResult(ctx: InboundContext): Promise<void> {
   const { tx, from } = ctx;
   const b = ctx.envelope.body as unknown as StepResultBody;
   const d = await dossierByCode(tx, ctx.envelope.dossierRef);
-  const t = (await heldBy(tx, d.id, from.id, { theirs: b.peerTask })) ?? (await taskQuery(tx).where('t.dossier_id', '=', d.id).where('t.remote_member', '=', from.id).where('t.status', '=', 'open').where('t.kind', '=', 'step').orderBy('t.id', 'desc').executeTakeFirst());
-  if (!t || t.status !== 'open') return;
-  const at = new Date(b.at);
+  const t = (await heldBy(tx, d, from.id, { theirs: b.peerTask })) ?? (await heldQuery(tx, d, from.id).where('t.status', '=', 'open').where('t.kind', '=', 'step').orderBy('t.id', 'desc').executeTakeFirst());
+  if (!t) {
+    // a party to the dossier whose step is over here (a cancel crossed it): late news, acknowledged
+    if (await holdsAny(tx, d, from.id)) return;
+    throw notEntitled(d.code);
+  }
+  if (t.status !== 'open') return;
+  // paused for a supplement: the result cannot be applied now, but must not be lost — refuse, retryably
+  if (d.status === 'processing_supplement') throw pausedHere(d.code);
+  // the peer's time, never before its step was opened here nor after now (so lateness is measured honestly)
+  const at = peerTime(b.at, t.opened_at, ctx.now);
   const agencyId = (await agencyByCode(tx, b.agency))?.id ?? t.agency_id;
   const { cal, ctx: sctx, definition } = await stepContext(tx, d.id, at);
   const step = stepById(definition, mainStep(t.step_id));
   const base = { step: t.step_id, task: t.id, outcome: b.outcome };
   if (b.outcome === 'refused') {
+    // closed for good here (withdrawn, refused, returned…): nothing left to apply it to, and asking
+    // again would change nothing — acknowledged and ignored (the cancel of the step is on its way)
     if (!takes(d.status, 'refused')) return;
     const open = await tx.selectFrom('dossier_tasks').select('id').where('dossier_id', '=', d.id).where('status', '=', 'open').execute();
     await appendEvent(tx, d.id, peerEvent(ctx, 'refused', at, agencyId, { ...base, reasons: b.reasons, afterExamination: true, label: `${t.agency_name} (${from.name}) từ chối giải quyết hồ sơ` }, {
@@ -605,6 +728,7 @@ async function onStepResult(ctx: InboundContext): Promise<void> {
   const open = next ? await openStepTasks(tx, cal, sctx, next, at, t.agency_id, d.priority) : [];
   const close = [{ id: t.id, outcome: b.outcome }];
   if (b.outcome === 'result_recorded') {
+    // closed for good (or resolved already): acknowledged and ignored, as above
     if (!takes(d.status, 'result_recorded')) return;
     const r = await appendEvent(tx, d.id, peerEvent(ctx, 'result_recorded', at, agencyId, { ...base, summary: b.summary ?? '', documents: b.documents.map((x) => x.sha256), ...(b.eResult ? { eResult: b.eResult } : {}), label: `${t.agency_name} (${from.name}) đã có kết quả giải quyết` }, {
       set: { result_at: at.toISOString(), current_step: next?.id ?? null },
@@ -616,6 +740,7 @@ async function onStepResult(ctx: InboundContext): Promise<void> {
     return;
   }
   if (!next) throw new Invalid(`the step ${t.step_id} of dossier ${d.code} has no next step to go on to`, 'to');
+  // closed for good: acknowledged and ignored, as above
   if (!takes(d.status, 'peer_step_completed')) return;
   const stepName = step?.name ?? t.step_id;
   await appendEvent(tx, d.id, peerEvent(ctx, 'peer_step_completed', at, agencyId, { ...base, to: next.id, note: b.note, toAgency: open[0]?.agencyId ?? null, dueAt: open[0]?.dueAt ?? null, label: `${t.agency_name} (${from.name}) đã xử lý xong bước "${stepName}"` }, {
@@ -628,11 +753,12 @@ async function onConsultationAnswer(ctx: InboundContext): Promise<void> {
   const { tx, from } = ctx;
   const b = ctx.envelope.body as unknown as ConsultationAnswerBody;
   const d = await dossierByCode(tx, ctx.envelope.dossierRef);
-  const t = await heldBy(tx, d.id, from.id, { theirs: b.peerTask });
+  const t = await heldBy(tx, d, from.id, { theirs: b.peerTask });
+  if (!t && !(await holdsAny(tx, d, from.id))) throw notEntitled(d.code);
   if (!t || t.status !== 'open' || t.kind !== 'consult' || !takes(d.status, 'consultation_answered')) return;
-  const at = new Date(b.at);
-  // late against OUR due time for the answer
-  const late = t.due_at !== null && b.at > t.due_at;
+  // the peer's time, within [our request, now]; late against OUR due time for the answer, as instants
+  const at = peerTime(b.at, t.opened_at, ctx.now);
+  const late = t.due_at !== null && at.getTime() > Date.parse(t.due_at);
   const detail = { ...detailOf(t), answer: b.answer, late };
   await appendEvent(tx, d.id, peerEvent(ctx, 'consultation_answered', at, t.agency_id, { task: t.id, step: t.step_id, answer: b.answer, late, kind: t.kind, label: `${t.agency_name} (${from.name}) đã trả lời xin ý kiến` }, {
     tasks: { update: [{ id: t.id, detail }], close: [{ id: t.id, outcome: late ? 'answered_late' : 'answered' }] },

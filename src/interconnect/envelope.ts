@@ -6,6 +6,10 @@ import { importPublicKey, type MemberKey } from './keys.js';
 import type { Envelope } from './types.js';
 
 export const MESSAGE_TYP = 'motcua-msg+jws';
+/** The largest compact JWS a member accepts (POST /interconnect/v1/messages body limit): 64 KiB. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Ids the foreign-system adapter gives the changes it translates; a signed message may not use them. */
+export const ADAPTER_ID_PREFIX = 'foreign-xml:';
 
 export async function signJson(payload: unknown, key: MemberKey, typ: string): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))

@@ -157,6 +157,26 @@ describe('interconnection operations API', () => {
     expect((await on.inject({ method: 'POST', url: `/api/interconnect/dead-letters/${ids.fromVendor}/retry`, headers: { 'x-test-role': 'system_admin' } })).statusCode).toBe(404);
   });
 
+  it('abandons a dead letter once, keeping why it died, and wakes the worker for the messages behind it', async () => {
+    const r = await tdb.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: crypto.randomUUID(), peer: 'beta', type: 'ping', dossier_ref: null, created_at: NOW.toISOString(), body: '{}', attachments: '[]', jws: null, receipt: null, status: 'dead', attempts: 12, next_attempt_at: null, last_error: 'refused by beta: wrong_recipient', done_at: null }).returning('id').executeTakeFirstOrThrow();
+    const url = `/api/interconnect/dead-letters/${r.id}/abandon`;
+    expect((await on.inject({ method: 'POST', url })).statusCode).toBe(401);
+    expect((await on.inject({ method: 'POST', url, headers: { 'x-test-role': 'unit_head' } })).statusCode).toBe(403);
+    const before = woken;
+    const res = await on.inject({ method: 'POST', url, headers: { 'x-test-role': 'system_admin' } });
+    expect(res.statusCode, res.body).toBe(200);
+    // a ping carries no work: only the row changes
+    expect(res.json()).toEqual({ id: r.id, status: 'abandoned', reopened: false });
+    expect(woken).toBe(before + 1);
+    const row = await tdb.db.selectFrom('interconnect_messages').select(['status', 'last_error', 'next_attempt_at']).where('id', '=', r.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'abandoned', next_attempt_at: null, last_error: `abandoned by account 1 at ${NOW.toISOString()}; last error: refused by beta: wrong_recipient` });
+    const overview = (await on.inject({ method: 'GET', url: '/api/interconnect/ops', headers: { 'x-test-role': 'system_admin' } })).json() as Overview;
+    expect(overview.deadLetters.map((d) => d.id)).not.toContain(r.id);
+    const again = await on.inject({ method: 'POST', url, headers: { 'x-test-role': 'system_admin' } });
+    expect(again.statusCode).toBe(409);
+    expect((await on.inject({ method: 'POST', url: `/api/interconnect/dead-letters/${ids.fromVendor}/abandon`, headers: { 'x-test-role': 'system_admin' } })).statusCode).toBe(404);
+  });
+
   it('answers when interconnection is off, so the page can say how to turn it on', async () => {
     const res = await off.inject({ method: 'GET', url: '/api/interconnect/ops', headers: { 'x-test-role': 'system_admin' } });
     expect(res.statusCode, res.body).toBe(200);

@@ -1,6 +1,7 @@
 // HTTP routes of the interconnection operations page (system administrators): the peers and
 // whether they answer, the outbox, failing deliveries, dead letters (with retry), refusals, the
-// recent message log with each message's verification, and one message in full. Registered
+// recent message log with each message's verification, and one message in full; a dead letter
+// can also be abandoned (its transfer's step reopened here). Registered
 // whether interconnection is on or off, so the page can say how to turn it on.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -11,8 +12,8 @@ import { requireActor } from '../identity/auth-plugin.js';
 import { type Actor, can } from '../identity/permissions.js';
 import { Conflict, Forbidden, NotFound } from '../lib/errors.js';
 import { probePeer } from './ops-probe.js';
-import { IdParam, MessageDetail, OpsOverview, RetryResult } from './ops-schemas.js';
-import { findMessage, listDeadLetters, listFailures, listRecentMessages, listRefusals, outboxStats, retryDeadLetter } from './ops-store.js';
+import { AbandonResult, IdParam, MessageDetail, OpsOverview, RetryResult } from './ops-schemas.js';
+import { abandonDeadLetter, findMessage, listDeadLetters, listFailures, listRecentMessages, listRefusals, outboxStats, retryDeadLetter } from './ops-store.js';
 import { DirectoryVerifier, verifyStoredMessage } from './ops-verify.js';
 import type { Directory } from './types.js';
 
@@ -95,6 +96,26 @@ export const interconnectOpsRoutes: FastifyPluginAsyncTypebox<InterconnectOpsDep
     if (outcome === 'not_dead') throw new Conflict('this message is not a dead letter (already retried or delivered)', { reason: 'not_dead' });
     ic?.wake();
     return { id: req.params.id, status: 'pending' as const };
+  });
+
+  app.post('/api/interconnect/dead-letters/:id/abandon', {
+    schema: {
+      tags,
+      summary: 'Give up on a dead letter: it is never sent; a transfer or consultation request reopens its step at the sending agency (as a rejection "undeliverable"), all in one transaction (system admin)',
+      params: IdParam,
+      response: { 200: AbandonResult, ...err, 409: Type.Ref('ErrorResponse') },
+    },
+  }, async (req) => {
+    const actor = requireAdmin(req);
+    const account = await db.selectFrom('accounts').select(['email']).where('id', '=', actor.accountId).executeTakeFirst();
+    const by = account?.email ?? `account ${actor.accountId}`;
+    const names = new Map((directory()?.members ?? []).map((m) => [m.id, m.name]));
+    const r = await abandonDeadLetter(db, req.params.id, by, clock.now(), (m) => names.get(m) ?? m);
+    if (r.outcome === 'not_found') throw new NotFound('no outgoing message with this id');
+    if (r.outcome === 'not_dead') throw new Conflict('this message is not a dead letter (already retried, abandoned or delivered)', { reason: 'not_dead' });
+    // the messages queued behind it may go now
+    ic?.wake();
+    return { id: req.params.id, status: 'abandoned' as const, reopened: r.reopened };
   });
 
   app.get('/api/interconnect/messages/:id', {

@@ -90,4 +90,10 @@ export const MessageDetail = Type.Object({
 
 export const RetryResult = Type.Object({ id: Type.Integer(), status: Type.Literal('pending') });
 
+export const AbandonResult = Type.Object({
+  id: Type.Integer(),
+  status: Type.Literal('abandoned'),
+  reopened: Type.Boolean({ description: 'a transfer or consultation request whose step (or consultation) came back to the sending agency, as if the peer had rejected it' }),
+});
+
 export const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });

@@ -1,7 +1,9 @@
 // All SQL of the interconnection operations page: outbox counters, failing deliveries, dead
 // letters, refusals, the recent message log, one message, and putting a dead letter back in the
-// outbox. The delivery worker owns the outbox otherwise; here we only read, except for retry.
+// outbox or abandoning it. The delivery worker owns the outbox otherwise; here we only read, except
+// for retry and abandon.
 import type { Db } from '../db/connect.js';
+import { abandonUndeliverable } from './dossier-sync.js';
 
 export interface OutboxStats {
   pending: number;
@@ -175,4 +177,38 @@ export async function retryDeadLetter(db: Db, id: number, now: Date): Promise<Re
     .where('status', '=', 'dead')
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1 ? 'retried' : 'not_dead';
+}
+
+export type AbandonOutcome = { outcome: 'abandoned'; reopened: boolean } | { outcome: 'not_found' } | { outcome: 'not_dead' };
+
+/**
+ * An operator gives up on a dead letter, in one transaction: the row becomes 'abandoned' (never
+ * sent; last_error keeps who abandoned it, when, and why it had died), and for a `transfer` or a
+ * `consultation_request` the work it carried comes back here as if the peer had rejected it
+ * (dossier-sync.ts abandonUndeliverable: the remote task closes, the step reopens at the sending
+ * agency for its head), so the dossier is no longer stuck with a task nobody can act on. For other
+ * types only the row changes; the later messages of the same peer and dossier are then no longer
+ * held behind it. Guarded on status like retry: two administrators abandon it once.
+ */
+export async function abandonDeadLetter(db: Db, id: number, by: string, now: Date, peerName: (member: string) => string): Promise<AbandonOutcome> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('interconnect_messages')
+      .select(['message_id', 'peer', 'type', 'dossier_ref', 'body', 'status', 'last_error'])
+      .where('id', '=', id)
+      .where('direction', '=', 'out')
+      .executeTakeFirst();
+    if (!row) return { outcome: 'not_found' as const };
+    if (row.status !== 'dead') return { outcome: 'not_dead' as const };
+    const at = now.toISOString();
+    const res = await tx
+      .updateTable('interconnect_messages')
+      .set({ status: 'abandoned', next_attempt_at: null, done_at: at, last_error: `abandoned by ${by} at ${at}; last error: ${row.last_error ?? 'none'}` })
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return { outcome: 'not_dead' as const };
+    const reopened = await abandonUndeliverable(tx, row, peerName(row.peer), by, now);
+    return { outcome: 'abandoned' as const, reopened };
+  });
 }

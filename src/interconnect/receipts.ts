@@ -27,6 +27,7 @@ export async function verifyReceipt(
   const problem = schemaProblem(ReceiptSchema, payload);
   if (problem) throw new Error(`receipt content invalid: ${problem}`);
   const r = payload as Receipt;
+  if (!Number.isFinite(Date.parse(r.at))) throw new Error(`receipt time ${JSON.stringify(r.at)} is not a readable time`);
   if (r.from !== expect.from) throw new Error(`receipt from ${r.from}, expected ${expect.from}`);
   const key = keyFor(dir, expect.from, String(header.kid ?? ''), new Date(r.at));
   if ('error' in key) throw new Error(`receipt signing key: ${key.error}`);

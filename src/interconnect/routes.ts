@@ -3,14 +3,24 @@
 // own signature against the directory, and every answer to a message is a signed receipt.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { MAX_MESSAGE_BYTES } from './envelope.js';
 import type { Interconnect } from './service.js';
 
-const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = MAX_MESSAGE_BYTES;
+/**
+ * Per client IP: every message, even a refused one, costs a signature check and a row in
+ * interconnect_refusals, so an unauthenticated flood is bounded here. 1200 a minute is far above
+ * what a member's delivery worker sends (8 in flight, each waiting for its receipt).
+ */
+export const MESSAGE_RATE_LIMIT = { max: 1200, timeWindow: '1 minute' };
 const tags = ['interconnect'];
 const Jose = { 'application/jose': { schema: Type.String({ description: 'compact JWS (EdDSA), typ motcua-receipt+jws' }) } };
 const receiptAnswer = (description: string) => ({ description, content: Jose });
 
-export const interconnectProtocolRoutes: FastifyPluginAsyncTypebox<{ interconnect: Interconnect }> = async (app, { interconnect }) => {
+export const interconnectProtocolRoutes: FastifyPluginAsyncTypebox<{ interconnect: Interconnect; messageRateLimit?: { max: number; timeWindow: string } }> = async (
+  app,
+  { interconnect, messageRateLimit = MESSAGE_RATE_LIMIT },
+) => {
   // the message is the compact JWS as text; this parser applies inside this plugin only
   for (const type of ['application/jose', 'text/plain']) if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
   app.addContentTypeParser(['application/jose', 'text/plain'], { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
@@ -19,6 +29,8 @@ export const interconnectProtocolRoutes: FastifyPluginAsyncTypebox<{ interconnec
     '/interconnect/v1/messages',
     {
       bodyLimit: BODY_LIMIT,
+      // @fastify/rate-limit is registered with global: false; this route opts in
+      config: { rateLimit: messageRateLimit },
       schema: {
         tags,
         summary: 'Receive a signed message from another member',
@@ -27,7 +39,8 @@ export const interconnectProtocolRoutes: FastifyPluginAsyncTypebox<{ interconnec
           '{v, id, from, to, type, createdAt, sentAt, dossierRef, body, attachments}. Content-Type application/jose (text/plain accepted). ' +
           'The answer is always a signed receipt (application/jose): 200 accepted or duplicate; otherwise status refused with the error code ' +
           '(invalid_jws 400, invalid_message 400, unsupported_version 400, unknown_sender/unknown_key/key_expired/bad_signature/clock_skew 403, ' +
-          'wrong_recipient 421, attachment_mismatch 422, unknown_dossier 409, attachment_unavailable 502, internal 500).',
+          'wrong_recipient 421, attachment_mismatch 422, unknown_dossier 409, attachment_unavailable 502, internal 500). ' +
+          `At most ${BODY_LIMIT} bytes (413 otherwise, not worth retrying); at most ${MESSAGE_RATE_LIMIT.max} requests a minute per client address (429).`,
         consumes: ['application/jose', 'text/plain'],
         body: Type.String({ maxLength: BODY_LIMIT, description: 'compact JWS' }),
         response: {

@@ -8,7 +8,13 @@ import { MEMBER_KINDS, MESSAGE_TYPES, RECEIPT_STATUSES, type MessageType } from 
 const closed = { additionalProperties: false } as const;
 const Text = (maxLength = 500) => Type.String({ maxLength });
 const Name = (maxLength = 500) => Type.String({ minLength: 1, maxLength });
-const Iso = Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601 timestamp (UTC)' });
+/** the largest attachment (and document) the protocol carries: 50 MiB */
+export const MAX_ATTACHMENT_BYTES = 52_428_800;
+/** true when the text is a time JavaScript can compute with (RFC 3339 admits a leap second :60 and RFC 9557 suffixes; Date.parse does not) */
+export const isReadableTime = (v: string): boolean => Number.isFinite(Date.parse(v));
+// format date-time alone would let `2026-06-30T23:59:60Z` through, whose Date is NaN: every
+// comparison with it is false, so key validity and freshness checks would pass silently
+const Iso = Type.Refine(Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601 timestamp (UTC)' }), isReadableTime, () => 'must be a date-time with a finite value (no leap second, no suffix)');
 const NullableIso = Type.Union([Iso, Type.Null()]);
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const AgencyCode = Type.String({ minLength: 1, maxLength: 60 });
@@ -45,7 +51,7 @@ export const DirectorySchema = Type.Object(
 export const AttachmentRefSchema = Type.Object(
   {
     sha256: Sha256,
-    size: Type.Integer({ minimum: 0 }),
+    size: Type.Integer({ minimum: 0, maximum: MAX_ATTACHMENT_BYTES }),
     mediaType: Type.String({ minLength: 1, maxLength: 200 }),
     filename: Type.Optional(Text(300)),
   },
@@ -85,7 +91,7 @@ export const ReceiptSchema = Type.Object(
 
 // ---- bodies ----
 
-const DocumentRef = Type.Object({ sha256: Sha256, filename: Text(300), mediaType: Text(200), size: Type.Integer({ minimum: 0 }) }, closed);
+const DocumentRef = Type.Object({ sha256: Sha256, filename: Text(300), mediaType: Text(200), size: Type.Integer({ minimum: 0, maximum: MAX_ATTACHMENT_BYTES }) }, closed);
 
 export const DossierSnapshotSchema = Type.Object(
   {
@@ -109,7 +115,7 @@ export const DossierSnapshotSchema = Type.Object(
       closed,
     ),
     form: Type.Object({}),
-    documents: Type.Array(Type.Object({ requirement: Text(200), sha256: Sha256, filename: Text(300), mediaType: Text(200), size: Type.Integer({ minimum: 0 }) }, closed), { maxItems: 200 }),
+    documents: Type.Array(Type.Object({ requirement: Text(200), sha256: Sha256, filename: Text(300), mediaType: Text(200), size: Type.Integer({ minimum: 0, maximum: MAX_ATTACHMENT_BYTES }) }, closed), { maxItems: 200 }),
   },
   closed,
 );

@@ -10,6 +10,7 @@ import type { InterconnectConfig } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../documents/blob-store.js';
 import { StartupError } from '../lib/startup-error.js';
+import { markInterconnectActive } from './active.js';
 import { ForeignPoller } from './adapters/foreign-xml.js';
 import { serveAttachment } from './attachments.js';
 import { DeliveryWorker } from './delivery.js';
@@ -54,6 +55,7 @@ export class Interconnect {
     await this.loadDirectory();
     const dir = this.directory();
     if (!memberOf(dir, this.memberId)) throw new StartupError(`this member (${this.memberId}) is not in the interconnection directory ${config.directoryFile}`);
+    markInterconnectActive();
     this.worker = new DeliveryWorker({
       db: this.opts.db,
       self: this.memberId,

@@ -10,6 +10,7 @@ import { BlobStore } from '../../documents/blob-store.js';
 import { freshDatabase, type TestDb } from '../../../test/support/db.js';
 import { smallCatalog } from '../../../test/support/fixtures.js';
 import { type ForeignVendor, startForeignVendor } from '../../../test/fixtures/foreign-vendor/server.js';
+import { Invalid } from '../../lib/errors.js';
 import { DeliveryError, type DirectoryMember, type Envelope } from '../types.js';
 import { ForeignPoller, deliverForeign } from './foreign-xml.js';
 
@@ -361,6 +362,55 @@ describe('ForeignPoller', () => {
     expect(logs.filter((l) => l.level === 'warn').map((l) => ({ ...l.o }))).toEqual([
       expect.objectContaining({ change: 2, message: `foreign-xml:${m.id}:2`, error: 'unknown_dossier: not yet' }),
     ]);
+  });
+
+  it('a change that can never be applied is refused and recorded; the feed goes on past it', async () => {
+    const m = member('vendor-p5');
+    await story(m);
+    const bad = `foreign-xml:${m.id}:2`;
+    const r = recorder();
+    const p = poller(m, async (e) => {
+      if (e.id === bad) throw new Invalid('the step xac-minh of dossier X has no next step to go on to', 'to');
+      await r.apply(e);
+    });
+    p.start();
+    await until('the four others applied', () => r.seen.length === 4);
+    await p.stop();
+    expect(r.seen.map((e) => e.id)).toEqual([1, 3, 4, 5].map((ma) => `foreign-xml:${m.id}:${ma}`));
+    const refusal = await t.db.selectFrom('interconnect_refusals').selectAll().where('message_id', '=', bad).executeTakeFirstOrThrow();
+    expect(refusal).toMatchObject({ peer: m.id, code: 'invalid_message', detail: expect.stringContaining('has no next step') });
+    const inRow = await t.db.selectFrom('interconnect_messages').selectAll().where('direction', '=', 'in').where('message_id', '=', bad).executeTakeFirstOrThrow();
+    expect(inRow).toMatchObject({ peer: m.id, status: 'refused', jws: null });
+
+    // after a restart the refused change is not tried again
+    const again = recorder();
+    const q = poller(m, again.apply);
+    q.start();
+    tick();
+    const c = await seedDossier(m.id);
+    await deliverForeign(m, transfer(m.id, c.code, c.taskId), ctx());
+    await until('change 6', () => again.seen.length === 1);
+    await q.stop();
+    expect(again.seen.map((e) => e.id)).toEqual([`foreign-xml:${m.id}:6`]);
+  });
+
+  it('a change that keeps failing for a transient reason is retried every poll but logged once', async () => {
+    const m = member('vendor-p6');
+    await story(m);
+    let attempts = 0;
+    const r = recorder();
+    const p = poller(m, async (e) => {
+      if (e.id === `foreign-xml:${m.id}:3`) {
+        attempts += 1;
+        throw new Error('database is locked');
+      }
+      await r.apply(e);
+    });
+    p.start();
+    await until('several attempts', () => attempts >= 5);
+    await p.stop();
+    expect(r.seen.map((e) => e.id)).toEqual([1, 2].map((ma) => `foreign-xml:${m.id}:${ma}`));
+    expect(logs.filter((l) => l.level === 'warn').map((l) => [l.m, l.o])).toHaveLength(1);
   });
 
   it('junk or silence from the feed is logged once and polled again, without losing changes', async () => {

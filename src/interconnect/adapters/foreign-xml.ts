@@ -49,6 +49,10 @@
 //   a change for a dossier where the member holds no open task of ours: nothing (logged)
 //   a change lacking Ma/MaHoSo/TrangThai/ThoiGian, junk, silence: logged once, the same page polled again
 //   (the feed is never skipped past something unread)
+//   a change whose apply fails for good (a DomainError other than not-found or a concurrent change,
+//   e.g. "no next step"): refused, i.e. a row in interconnect_refusals and an in-row with status
+//   'refused' (so the cursor moves past it), and the feed goes on; any other failure is tried again
+//   next poll, holding back the later changes, and logged once per change and reason
 //
 // The cursor is the highest Ma applied, read back from interconnect_messages (the ids carry Ma), so
 // it survives restarts with no table of its own; changes passed over advance it only in memory (after a
@@ -58,6 +62,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { BlobStore } from '../../documents/blob-store.js';
+import { DomainError } from '../../lib/errors.js';
 import { DeliveryError, type DirectoryMember, type Envelope } from '../types.js';
 
 /** The vendor's TrangThai codes (see the table above). */
@@ -71,6 +76,21 @@ const FEED_PAGE = 100;
 const MAX_PAGES_PER_TICK = 20;
 
 const VN_OFFSET_MS = 7 * 3600_000;
+
+/** Conflicts that may clear by themselves (another writer, a dossier not there yet): tried again. */
+const TRANSIENT_CONFLICTS = new Set(['concurrent_change', 'unknown_dossier']);
+
+/**
+ * True when applying the change can never succeed as it is: a domain rule refuses it (Invalid,
+ * Forbidden, a Conflict other than a concurrent change). Not found, concurrent changes and any
+ * other error (the database, a bug) are worth trying again.
+ */
+export function isPermanentApplyFailure(err: unknown): boolean {
+  if (!(err instanceof DomainError)) return false;
+  if (err.code === 'not_found' || err.code === 'too_many_requests') return false;
+  if (err.code === 'conflict' && (err.reason === undefined || TRANSIENT_CONFLICTS.has(err.reason))) return false;
+  return true;
+}
 
 /** An instant as the vendor writes it: Vietnam local time (UTC+7, no DST), yyyyMMddHHmmss, seconds truncated. */
 function toVendorTime(iso: string): string {
@@ -301,6 +321,8 @@ export class ForeignPoller {
   private cursor: number | null = null;
   /** the last problem logged, so a vendor that stays down is logged once, not every tick */
   private problem: string | null = null;
+  /** the last change that could not be applied and why, so a change that keeps failing is logged once */
+  private applyProblem: string | null = null;
 
   constructor(private readonly opts: ForeignPollerOptions) {
     this.prefix = `foreign-xml:${opts.member.id}:`;
@@ -345,8 +367,20 @@ export class ForeignPoller {
             try {
               await this.opts.apply(envelope);
             } catch (err) {
+              const error = err instanceof Error ? err.message : String(err);
+              if (isPermanentApplyFailure(err)) {
+                // it would fail the same way forever and hold back every later change: refuse it, go on
+                await this.refuse(envelope, error);
+                log.warn({ member: member.id, change: change.Ma, dossier: change.MaHoSo, message: envelope.id, error }, 'foreign change refused: it cannot be applied; going on with the next');
+                this.cursor = change.Ma;
+                continue;
+              }
               // the same change is tried again next tick; the cursor is re-read from what was applied
-              log.warn({ member: member.id, change: change.Ma, dossier: change.MaHoSo, message: envelope.id, error: err instanceof Error ? err.message : String(err) }, 'foreign change could not be applied; trying again next poll');
+              const key = `${change.Ma}|${error}`;
+              if (this.applyProblem !== key) {
+                this.applyProblem = key;
+                log.warn({ member: member.id, change: change.Ma, dossier: change.MaHoSo, message: envelope.id, error }, 'foreign change could not be applied; trying again next poll');
+              }
               this.cursor = null;
               return;
             }
@@ -357,6 +391,43 @@ export class ForeignPoller {
       }
     } catch (err) {
       this.trouble(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /**
+   * Records a change that can never be applied: a refusal row (what the operations page lists) and
+   * an in-row with status 'refused' (what the cursor is read from), in one transaction.
+   */
+  private async refuse(envelope: Envelope, reason: string): Promise<void> {
+    const at = this.opts.now().toISOString();
+    const detail = `foreign change ${envelope.id} (${envelope.type}, dossier ${envelope.dossierRef ?? '-'}) cannot be applied: ${reason}`.slice(0, 1000);
+    const body = JSON.stringify(envelope.body);
+    try {
+      await this.opts.db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('interconnect_refusals')
+          .values({
+            at,
+            peer: this.opts.member.id,
+            message_id: envelope.id,
+            code: 'invalid_message',
+            detail,
+            request_hash: createHash('sha256').update(JSON.stringify(envelope), 'utf8').digest('hex'),
+            receipt: JSON.stringify({ vendor: this.opts.member.id, status: 'refused', error: { code: 'invalid_message', message: detail } }),
+          })
+          .execute();
+        await tx
+          .insertInto('interconnect_messages')
+          .values({
+            direction: 'in', message_id: envelope.id, peer: this.opts.member.id, type: envelope.type, dossier_ref: envelope.dossierRef, created_at: envelope.createdAt,
+            body, attachments: JSON.stringify(envelope.attachments), jws: null, receipt: null, status: 'refused', attempts: 1, next_attempt_at: null,
+            last_error: `via adapter; refused: ${reason}`.slice(0, 2000), done_at: at,
+          })
+          .execute();
+      });
+    } catch (err) {
+      // e.g. the id is held by a row of another member: the change is passed over in memory only
+      this.opts.log.warn({ member: this.opts.member.id, message: envelope.id, error: err instanceof Error ? err.message : String(err) }, 'foreign change refusal could not be recorded');
     }
   }
 

@@ -255,11 +255,11 @@ function DeadLetters({ rows }: { rows: DeadLetter[] }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const heading = useRef<HTMLHeadingElement>(null);
-  const [busy, setBusy] = useState<number | null>(null);
+  const [busy, setBusy] = useState<{ id: number; what: 'retry' | 'abandon' } | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
 
   async function retry(r: DeadLetter) {
-    setBusy(r.id);
+    setBusy({ id: r.id, what: 'retry' });
     setOutcome(null);
     try {
       await interconnectApi.retry(r.id);
@@ -273,6 +273,24 @@ function DeadLetters({ rows }: { rows: DeadLetter[] }) {
       setBusy(null);
     }
   }
+
+  /** Gives up on it: never sent; a transfer or consultation request reopens its step here (the server says whether it did). */
+  async function abandon(r: DeadLetter) {
+    setBusy({ id: r.id, what: 'abandon' });
+    setOutcome(null);
+    try {
+      const res = await interconnectApi.abandon(r.id);
+      const vars = { type: typeText(t, r.type), peer: r.peer, dossier: r.dossierRef ?? '—' };
+      setOutcome({ ok: true, text: res.reopened ? t('interconnect.dead.abandonedReopened', vars) : t('interconnect.dead.abandoned', vars) });
+      await qc.invalidateQueries({ queryKey: OVERVIEW_KEY });
+      heading.current?.focus();
+    } catch (err) {
+      setOutcome({ ok: false, text: `${t('interconnect.dead.abandonFailed')} ${apiErrorText(t, err)}` });
+    } finally {
+      setBusy(null);
+    }
+  }
+  const carriesWork = (r: DeadLetter) => r.type === 'transfer' || r.type === 'consultation_request';
 
   return (
     <section className="section" aria-labelledby="ic-dead-h">
@@ -299,15 +317,26 @@ function DeadLetters({ rows }: { rows: DeadLetter[] }) {
             {
               label: t('interconnect.col.actions'),
               cell: (r) => (
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy !== null}
-                  aria-label={t('interconnect.dead.retryOf', { type: typeText(t, r.type), peer: r.peer, dossier: r.dossierRef ?? '—' })}
-                  onClick={() => void retry(r)}
-                >
-                  {busy === r.id ? t('interconnect.dead.retrying') : t('interconnect.dead.retry')}
-                </button>
+                <>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy !== null}
+                    aria-label={t('interconnect.dead.retryOf', { type: typeText(t, r.type), peer: r.peer, dossier: r.dossierRef ?? '—' })}
+                    onClick={() => void retry(r)}
+                  >
+                    {busy?.id === r.id && busy.what === 'retry' ? t('interconnect.dead.retrying') : t('interconnect.dead.retry')}
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="button button-secondary"
+                    disabled={busy !== null}
+                    aria-label={carriesWork(r) ? t('interconnect.dead.abandonOf', { type: typeText(t, r.type), peer: r.peer, dossier: r.dossierRef ?? '—' }) : t('interconnect.dead.abandonOnlyOf', { type: typeText(t, r.type), peer: r.peer, dossier: r.dossierRef ?? '—' })}
+                    onClick={() => void abandon(r)}
+                  >
+                    {busy?.id === r.id && busy.what === 'abandon' ? t('interconnect.dead.abandoning') : carriesWork(r) ? t('interconnect.dead.abandon') : t('interconnect.dead.abandonOnly')}
+                  </button>
+                </>
               ),
             },
           ]}

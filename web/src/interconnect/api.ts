@@ -93,4 +93,5 @@ export const interconnectApi = {
   overview: (signal?: AbortSignal) => request<OpsOverview>('GET', '/api/interconnect/ops', undefined, signal),
   message: (id: number, signal?: AbortSignal) => request<MessageDetail>('GET', `/api/interconnect/messages/${id}`, undefined, signal),
   retry: (id: number) => request<{ id: number; status: 'pending' }>('POST', `/api/interconnect/dead-letters/${id}/retry`),
+  abandon: (id: number) => request<{ id: number; status: 'abandoned'; reopened: boolean }>('POST', `/api/interconnect/dead-letters/${id}/abandon`),
 };
