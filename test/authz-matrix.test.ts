@@ -101,6 +101,18 @@ async function storeItemOfCaller(c: Ctx): Promise<number> {
   return row.id;
 }
 
+/** an outgoing interconnect message: pending and due now, or a dead letter after 12 failed attempts */
+async function insertOutMessage(c: Ctx, status: 'pending' | 'dead'): Promise<number> {
+  const at = '2026-03-02T03:00:00.000Z';
+  const state = status === 'pending' ? { attempts: 0, next_attempt_at: at, last_error: null } : { attempts: 12, next_attempt_at: null, last_error: 'connection refused' };
+  const r = await c.db
+    .insertInto('interconnect_messages')
+    .values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: at, body: '{}', attachments: '[]', jws: null, receipt: null, status, ...state, done_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
 const MATRIX: Record<string, Rule> = {
   'GET /healthz': { kind: 'public', req: () => get('/healthz') },
   'GET /readyz': { kind: 'public', req: () => get('/readyz') },
@@ -384,26 +396,17 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/interconnect/messages/:id': {
     kind: 'role',
     roles: ['system_admin'],
-    req: async (c) => {
-      const r = await c.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: '2026-03-02T03:00:00.000Z', body: '{}', attachments: '[]', jws: null, receipt: null, status: 'pending', attempts: 0, next_attempt_at: '2026-03-02T03:00:00.000Z', last_error: null, done_at: null }).returning('id').executeTakeFirstOrThrow();
-      return get(`/api/interconnect/messages/${r.id}`);
-    },
+    req: async (c) => get(`/api/interconnect/messages/${await insertOutMessage(c, 'pending')}`),
   },
   'POST /api/interconnect/dead-letters/:id/retry': {
     kind: 'role',
     roles: ['system_admin'],
-    req: async (c) => {
-      const r = await c.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: '2026-03-02T03:00:00.000Z', body: '{}', attachments: '[]', jws: null, receipt: null, status: 'dead', attempts: 12, next_attempt_at: null, last_error: 'connection refused', done_at: null }).returning('id').executeTakeFirstOrThrow();
-      return { method: 'POST', url: `/api/interconnect/dead-letters/${r.id}/retry`, body: {} };
-    },
+    req: async (c) => ({ method: 'POST', url: `/api/interconnect/dead-letters/${await insertOutMessage(c, 'dead')}/retry`, body: {} }),
   },
   'POST /api/interconnect/dead-letters/:id/abandon': {
     kind: 'role',
     roles: ['system_admin'],
-    req: async (c) => {
-      const r = await c.db.insertInto('interconnect_messages').values({ direction: 'out', message_id: `matrix-${Math.random().toString(36).slice(2)}`, peer: 'city', type: 'ping', dossier_ref: null, created_at: '2026-03-02T03:00:00.000Z', body: '{}', attachments: '[]', jws: null, receipt: null, status: 'dead', attempts: 12, next_attempt_at: null, last_error: 'connection refused', done_at: null }).returning('id').executeTakeFirstOrThrow();
-      return { method: 'POST', url: `/api/interconnect/dead-letters/${r.id}/abandon`, body: {} };
-    },
+    req: async (c) => ({ method: 'POST', url: `/api/interconnect/dead-letters/${await insertOutMessage(c, 'dead')}/abandon`, body: {} }),
   },
   'GET /api/admin/registries/:registry': { kind: 'role', roles: ['system_admin'], req: () => get('/api/admin/registries/citizens?q=nguyen') },
   'GET /api/admin/registries/:registry/:key': {

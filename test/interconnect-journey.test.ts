@@ -86,9 +86,17 @@ describe('three members: Hồng Bàng (SQLite), Ngô Quyền (SQLite), city (Pos
     const types = detail.events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['consultation_requested', 'consultation_answered', 'handed_over', 'peer_status', 'peer_step_completed', 'result_recorded', 'result_returned']));
     // the control slip names the department for the verification step, held on the city's system
-    const slip = await citizen.get<{ rows: { step?: string; agency?: string; agencyName?: string }[] }>(`/api/dossiers/${code}/control-slip`);
+    // and the lateness of that step is judged on Hồng Bàng's own task, attributed to the city's member
+    const slip = await citizen.get<{ rows: { step: string; toAgency: string; result: string; note: string; doneAt: string | null }[] }>(`/api/dossiers/${code}/control-slip`);
     expect(slip.status).toBe(200);
-    expect(JSON.stringify(slip.body)).toContain('Sở Tư pháp');
+    const verifyRow = slip.body.rows.find((r) => r.step === 'Xác minh tại Sở Tư pháp')!;
+    expect(verifyRow.toAgency).toContain('Sở Tư pháp');
+    expect(verifyRow.note).toContain('Liên thông: xử lý trên Hệ thống một cửa thành phố');
+    expect(['early', 'on_time']).toContain(verifyRow.result);
+    expect(verifyRow.doneAt).not.toBeNull();
+    // the protocol is published in the member's OpenAPI
+    const openapi = await (await fetch(`${hb}/api/openapi.json`)).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/interconnect/v1/messages', '/interconnect/v1/attachments/{sha256}', '/interconnect/v1/health']));
 
     // 5. every member's message log verifies, and the counts match on both sides of each link
     for (const m of Object.values(city.members)) {

@@ -18,6 +18,7 @@ import { memberOf, signingKeyFor } from './directory.js';
 import { MAX_MESSAGE_BYTES, requestHash, signEnvelope } from './envelope.js';
 import type { MemberKeyring } from './keys.js';
 import { verifyReceipt } from './receipts.js';
+import { PollLoop } from '../lib/poll-loop.js';
 import { DeliveryError, REFUSALS, type Directory, type Envelope, type MessageType, type RefusalCode } from './types.js';
 
 type Row = Selectable<InterconnectMessageTable>;
@@ -63,55 +64,34 @@ type Outcome =
   | { ok: false; jws: string | null; error: string; retryable: boolean; countsAsAttempt: boolean };
 
 export class DeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
   private halted = false;
+  private readonly loop: PollLoop;
 
-  constructor(private readonly o: DeliveryOptions) {}
+  constructor(private readonly o: DeliveryOptions) {
+    this.loop = new PollLoop({
+      run: async () => {
+        await this.o.beforeDrain?.();
+        await this.drain();
+      },
+      intervalMs: o.config.pollMs,
+      onError: (err) => this.o.log.error({ err }, 'interconnect delivery failed'),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
     this.halted = false;
-    this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
-  }
-
-  private tick(): void {
-    if (this.running) {
-      this.again = true; // one drain at a time; run once more when it ends
-      return;
-    }
-    this.running = (async () => {
-      await this.o.beforeDrain?.();
-      await this.drain();
-    })()
-      .catch((err: unknown) => this.o.log.error({ err }, 'interconnect delivery failed'))
-      .finally(() => {
-        this.running = undefined;
-        const again = this.again;
-        this.again = false;
-        this.schedule(again ? 0 : this.o.config.pollMs);
-      });
+    this.loop.start();
   }
 
   /** Look for work now (after a request enqueued a message) instead of at the next poll. */
   wake(): void {
-    if (!this.stopped) this.tick();
+    this.loop.wake();
   }
 
   /** Stops polling and waits for the attempts in flight to finish and be recorded. */
   async stop(): Promise<void> {
-    this.stopped = true;
     this.halted = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Sends everything due, MAX_IN_FLIGHT at a time; returns how many were delivered. */

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/types.js';
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { PollLoop } from '../lib/poll-loop.js';
 
 export interface MailMessage {
   to: string;
@@ -46,55 +47,29 @@ const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 30 * 60_000;
 
 export class MailWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
     private readonly log: Pick<Logger, 'warn' | 'error'>,
     private readonly now: () => Date = () => new Date(),
-    private readonly pollMs = 1000,
-  ) {}
+    pollMs = 1000,
+  ) {
+    this.loop = new PollLoop({ run: () => this.drain(), intervalMs: pollMs, onError: (err) => this.log.error({ err }, 'mail worker failed') });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
-  }
-
-  private tick(): void {
-    if (this.running) {
-      this.again = true; // one drain at a time; run once more when it ends
-      return;
-    }
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((err: unknown) => this.log.error({ err }, 'mail worker failed'))
-      .finally(() => {
-        this.running = undefined;
-        const again = this.again;
-        this.again = false;
-        this.schedule(again ? 0 : this.pollMs);
-      });
+    this.loop.start();
   }
 
   /** Wakes the worker now (after enqueueing) instead of at the next poll. */
   kick(): void {
-    if (!this.stopped) this.tick();
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /**

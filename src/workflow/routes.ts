@@ -150,12 +150,21 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<WorkflowRouteDeps> = asyn
     if (d.applicant_account_id !== owner && !officerIn) throw new NotFound(`dossier ${req.params.code} not found`);
     const receivedEvent = await db.selectFrom('dossier_events as e').leftJoin('accounts as a', 'a.id', 'e.actor_id').select(['e.at', 'a.full_name']).where('e.dossier_id', '=', d.id).where('e.type', '=', 'received').orderBy('e.seq', 'desc').executeTakeFirst();
     const applicant = JSON.parse(d.applicant) as { name: string };
+    // steps held by another member (#6) are named by that member's name, as its events reported it
+    const peerNames = new Map<string, string>();
+    if (history.rows.some((r) => r.remoteMember)) {
+      const peerEvents = await db.selectFrom('dossier_events').select('payload').where('dossier_id', '=', d.id).where('type', 'in', ['peer_status', 'peer_step_completed', 'peer_transfer_rejected']).execute();
+      for (const e of peerEvents) {
+        const p = JSON.parse(e.payload) as { member?: string; memberName?: string };
+        if (p.member && p.memberName) peerNames.set(p.member, p.memberName);
+      }
+    }
     const stepRows = history.rows.filter((r) => r.kind !== 'supplement' && r.outcome !== 'cancelled');
     const lead = stepRows.find((r) => r.kind === 'step')?.agencyName ?? d.agency_name;
     const cooperating = [...new Set(stepRows.map((r) => r.agencyName))].filter((n) => n !== lead);
     const rows = [
       ...(receivedEvent ? [{ step: 'Tiếp nhận hồ sơ', fromAgency: d.channel === 'online' ? 'Trực tuyến' : applicant.name, toAgency: d.agency_name, handedOverAt: d.submitted_at, handedOverBy: applicant.name, receivedBy: receivedEvent.full_name ?? '', dueAt: null, doneAt: receivedEvent.at, result: 'on_time' as const, note: '' }] : []),
-      ...stepRows.map((r) => ({ step: r.stepName, fromAgency: r.fromAgencyName ?? '', toAgency: r.agencyName, handedOverAt: r.handedOverAt, handedOverBy: r.handedOverBy ?? '', receivedBy: r.receivedBy ?? '', dueAt: r.dueAt, doneAt: r.doneAt, result: r.result, note: [r.outcome === 'transferred' ? 'Chuyển cơ quan khác' : r.outcome === 'returned' ? 'Trả lại bước trước' : '', `${r.spentHours} giờ làm việc`].filter(Boolean).join(' · ') })),
+      ...stepRows.map((r) => ({ step: r.stepName, fromAgency: r.fromAgencyName ?? '', toAgency: r.agencyName, handedOverAt: r.handedOverAt, handedOverBy: r.handedOverBy ?? '', receivedBy: r.receivedBy ?? '', dueAt: r.dueAt, doneAt: r.doneAt, result: r.result, note: [r.outcome === 'transferred' ? 'Chuyển cơ quan khác' : r.outcome === 'returned' ? 'Trả lại bước trước' : '', r.remoteMember ? `Liên thông: xử lý trên ${peerNames.get(r.remoteMember) ?? `hệ thống ${r.remoteMember}`}` : '', `${r.spentHours} giờ làm việc`].filter(Boolean).join(' · ') })),
     ];
     const slip = { dossierCode: d.code, agencyName: d.agency_name, procedureName: d.procedure_name, applicantName: applicant.name, leadAgency: lead, cooperatingAgencies: cooperating, receivedAt: d.received_at, dueAt: d.due_at, rows };
     if (req.query.format !== 'pdf') return slip;

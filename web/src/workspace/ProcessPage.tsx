@@ -220,6 +220,15 @@ function StepList({ view }: { view: WorkView }) {
   );
 }
 
+/** A member's name as its own messages gave it (the interconnection events carry it), else its directory id. */
+function memberName(d: DossierDetail | undefined, member: string): string {
+  for (const e of d?.events ?? []) {
+    const p = e.payload as { member?: unknown; memberName?: unknown } | null;
+    if (p && typeof p === 'object' && p.member === member && typeof p.memberName === 'string' && p.memberName) return p.memberName;
+  }
+  return member;
+}
+
 function TaskCard({ code, view, task, d, documents, onDone }: { code: string; view: WorkView; task: WorkTask; d: DossierDetail | undefined; documents: RequiredDocument[] | undefined; onDone: (m: string) => void }) {
   const { t } = useTranslation();
   const id = useId();
@@ -246,7 +255,7 @@ function TaskCard({ code, view, task, d, documents, onDone }: { code: string; vi
         {task.remoteMember && (
           <div>
             <dt>{t('work.heldByPeer')}</dt>
-            <dd>{task.remoteMember}</dd>
+            <dd>{memberName(d, task.remoteMember)}</dd>
           </div>
         )}
         <div>
