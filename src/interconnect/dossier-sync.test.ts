@@ -204,6 +204,13 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     advanceHours(1);
     await run(B, 'chuyenvien.tuphap', code, { action: 'claim', taskId: mirrorTasks[0]!.id });
     expect(await deliverAll(B, A)).toEqual(['status_change']);
+    // the applicant's desk and due date are A's: B may neither apologise with a new date nor ask for papers
+    const apology = await run(B, 'truongphong.tuphap', code, { action: 'apologise', reason: 'Cần thêm thời gian xác minh', newDueAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() }).catch((e: unknown) => e);
+    expect(apology).toMatchObject({ status: 409, reason: 'at_origin' });
+    const mirrorView = await workView(B.db, cal, await actorOf(B, 'truongphong.tuphap'), code, now);
+    expect(mirrorView.canApologise).toBe(false);
+    expect(mirrorView.tasks.flatMap((x) => x.actions)).not.toContain('request_supplement');
+    expect(await sent(B)).toEqual([]);
 
     // B hands it over to the ward's issuing step: the ward is A's, so the step's result goes back
     advanceHours(2);

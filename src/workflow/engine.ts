@@ -88,7 +88,7 @@ async function loadDossier(tx: Tx, code: string) {
   const d = await tx
     .selectFrom('dossiers as d')
     .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
-    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.applicant', 'd.procedure_version_id', 'd.workflow_template_id', 'd.received_at', 'd.due_at', 'd.paused_since', 'd.supplement_count', 'd.apology_count', 'd.priority', 'd.current_step', 'd.parent_dossier_id', 'd.group_code', 'd.budget_cap_hours', 'a.id as agency_id', 'a.code as agency_code', 'a.name as agency_name', 'a.path as agency_path', 'a.level as agency_level'])
+    .select(['d.id', 'd.code', 'd.status', 'd.channel', 'd.applicant', 'd.procedure_version_id', 'd.workflow_template_id', 'd.received_at', 'd.due_at', 'd.paused_since', 'd.supplement_count', 'd.apology_count', 'd.priority', 'd.current_step', 'd.parent_dossier_id', 'd.group_code', 'd.budget_cap_hours', 'd.origin_member', 'a.id as agency_id', 'a.code as agency_code', 'a.name as agency_name', 'a.path as agency_path', 'a.level as agency_level'])
     .where('d.code', '=', code)
     .executeTakeFirst();
   if (!d) throw new NotFound(`dossier ${code} not found`);
@@ -151,8 +151,15 @@ const NEEDS: Partial<Record<ActionName, StepAction>> = {
 
 const LEADS = ['unit_head', 'agency_leader'] as const;
 
+/**
+ * On a mirror of another member's dossier (#6) the applicant's desk and due date are the origin's:
+ * a supplement request or an apology made here would reach neither the applicant nor the origin,
+ * so they are refused (the officer hands the step back with a note instead).
+ */
+const AT_ORIGIN: ReadonlySet<ActionName> = new Set(['request_supplement', 'apologise']);
+
 /** The actions the actor may take on an open task now (for the UI; the commands check again). */
-export function allowedActions(actor: Actor, task: { kind: string; step_id: string; role: string; assignee_id: number | null; agency_path: string; remote_member?: string | null | undefined }, definition: WorkflowDefinition, status: string): ActionName[] {
+export function allowedActions(actor: Actor, task: { kind: string; step_id: string; role: string; assignee_id: number | null; agency_path: string; remote_member?: string | null | undefined }, definition: WorkflowDefinition, status: string, mirror = false): ActionName[] {
   // a task another member holds (#6) is acted on there
   if (task.remote_member) return [];
   const roles = rolesOver(actor, task.agency_path);
@@ -171,6 +178,7 @@ export function allowedActions(actor: Actor, task: { kind: string; step_id: stri
   if (!step) return out;
   for (const [name, needs] of Object.entries(NEEDS) as [ActionName, StepAction][]) {
     if (!step.actions.includes(needs)) continue;
+    if (mirror && AT_ORIGIN.has(name)) continue;
     if (name === 'transfer' ? lead : mine) out.push(name);
   }
   return out;
@@ -284,6 +292,8 @@ export async function act(deps: WorkflowDeps, actor: Actor, code: string, input:
     // an officer outside every agency concerned does not learn the dossier exists
     const concerned = [l.receiving.path, ...l.openTasks.map((t) => t.agency_path)];
     if (!concerned.some((p) => actor.grants.some((g) => p.startsWith(g.agencyPath)))) throw new NotFound(`dossier ${code} not found`);
+    if (l.d.origin_member && AT_ORIGIN.has(input.action))
+      throw new Conflict(`this dossier was received on ${l.d.origin_member}: the applicant's desk and due date are there; hand the step back with a note asking for it`, { reason: 'at_origin' });
     if (input.action === 'apologise') return apologise(deps, tx, actor, l, input, now);
     const task = pickTask(l, input.taskId);
     const a = authorize(actor, l, task, input.action);

@@ -213,7 +213,7 @@ export async function workView(db: Db, cal: WorkingCalendar, actor: Actor, code:
   const d = await db
     .selectFrom('dossiers as d')
     .innerJoin('agencies as a', 'a.id', 'd.receiving_agency_id')
-    .select(['d.id', 'd.code', 'd.status', 'd.workflow_template_id', 'd.procedure_version_id', 'd.current_step', 'd.due_at', 'd.original_due_at', 'd.apology_count', 'd.received_at', 'd.priority', 'd.parent_dossier_id', 'a.path as agency_path', 'a.name as agency_name'])
+    .select(['d.id', 'd.code', 'd.status', 'd.workflow_template_id', 'd.procedure_version_id', 'd.current_step', 'd.due_at', 'd.original_due_at', 'd.apology_count', 'd.received_at', 'd.priority', 'd.parent_dossier_id', 'd.origin_member', 'a.path as agency_path', 'a.name as agency_name'])
     .where('d.code', '=', code)
     .executeTakeFirst();
   if (!d) throw new NotFound(`dossier ${code} not found`);
@@ -224,7 +224,7 @@ export async function workView(db: Db, cal: WorkingCalendar, actor: Actor, code:
   const open = history.rows.filter((r) => r.status === 'open');
   const main = open.find((r) => r.kind === 'step');
   const leadOver = (path: string) => ['unit_head', 'agency_leader'].some((r) => rolesOver(actor, path).has(r));
-  const canApologise = d.apology_count === 0 && d.due_at !== null && ['received', 'processing', 'processing_supplement'].includes(d.status) && leadOver(main?.agencyPath ?? d.agency_path) && new Date(d.due_at).getTime() - now.getTime() >= 24 * 3_600_000;
+  const canApologise = !d.origin_member && d.apology_count === 0 && d.due_at !== null && ['received', 'processing', 'processing_supplement'].includes(d.status) && leadOver(main?.agencyPath ?? d.agency_path) && new Date(d.due_at).getTime() - now.getTime() >= 24 * 3_600_000;
   const lateSteps = history.rows.filter((r) => r.result === 'late' && r.kind !== 'supplement');
   return {
     code: d.code,
@@ -240,7 +240,7 @@ export async function workView(db: Db, cal: WorkingCalendar, actor: Actor, code:
     tasks: history.rows.map(({ agencyPath, ...r }) => ({
       ...r,
       urgency: r.status === 'open' ? urgencyOf(r.dueAt, now, soon) : ('none' as Urgency),
-      actions: r.status === 'open' ? allowedActions(actor, { kind: r.kind, step_id: r.step, role: r.role, assignee_id: r.assigneeId, agency_path: agencyPath, remote_member: r.remoteMember }, history.definition, d.status) : [],
+      actions: r.status === 'open' ? allowedActions(actor, { kind: r.kind, step_id: r.step, role: r.role, assignee_id: r.assigneeId, agency_path: agencyPath, remote_member: r.remoteMember }, history.definition, d.status, d.origin_member !== null) : [],
     })),
     lateness: lateSteps.map((r) => ({ step: r.stepName, agencyName: r.agencyName, officer: r.receivedBy, dueAt: r.dueAt, doneAt: r.doneAt })),
   };
