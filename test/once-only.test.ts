@@ -196,6 +196,9 @@ describe.each(ENGINES)('once-only on %s', (engine) => {
     const registry = { requirement: 'giay-to-tuy-than', fromRegistry: true, consent: true };
     expect(await refused([...papers, registry, { requirement: 'giay-khai-sinh', storeItem: birthItem }])).toMatchObject({ reason: 'consent_required', field: 'documents.3' });
     expect(await refused([...papers, registry, { requirement: 'giay-khai-sinh', storeItem: birthItem, consent: false }])).toMatchObject({ reason: 'consent_required' });
+    // only the JSON value true is consent: a string or a number is not coerced into one
+    expect(await refused([...papers, registry, { requirement: 'giay-khai-sinh', storeItem: birthItem, consent: 'true' }])).toMatchObject({ reason: 'consent_required' });
+    expect(await refused([...papers, registry, { requirement: 'giay-khai-sinh', storeItem: birthItem, consent: 1 }])).toMatchObject({ reason: 'consent_required' });
     expect(await refused([...papers, { requirement: 'giay-to-tuy-than', fromRegistry: true }, { requirement: 'giay-khai-sinh', storeItem: birthItem, consent: true }])).toMatchObject({ reason: 'consent_required', field: 'documents.2' });
     // the birth certificate cannot stand for the identity document
     expect(await refused([...papers, { requirement: 'giay-to-tuy-than', storeItem: birthItem, consent: true }, { requirement: 'giay-khai-sinh', storeItem: birthItem, consent: true }])).toMatchObject({ reason: 'evidence_mismatch', field: 'documents.2' });

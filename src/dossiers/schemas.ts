@@ -12,10 +12,16 @@ const ReturnMethod = Type.Enum(['desk', 'post', 'online']);
  * applicant's data store, or evidence the agency fetches from a shared registry. Reuse needs
  * `consent: true` (anything else is refused with reason consent_required).
  */
+/**
+ * The applicant's consent: only the JSON value `true` is consent. Declared without a type so that
+ * the request validator's type coercion cannot turn the string "true" (or 1) into a tick.
+ */
+const Consent = Type.Unsafe<boolean>({ description: 'true (the JSON boolean) when the applicant consents; anything else is refused with consent_required' });
+
 export const DocumentInput = Type.Union([
   Type.Object({ requirement: Requirement, upload: Type.Optional(UploadId) }, { additionalProperties: false }),
-  Type.Object({ requirement: Requirement, storeItem: Type.Integer({ minimum: 1 }), consent: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-  Type.Object({ requirement: Requirement, fromRegistry: Type.Literal(true), consent: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  Type.Object({ requirement: Requirement, storeItem: Type.Integer({ minimum: 1 }), consent: Type.Optional(Consent) }, { additionalProperties: false }),
+  Type.Object({ requirement: Requirement, fromRegistry: Type.Literal(true), consent: Type.Optional(Consent) }, { additionalProperties: false }),
 ]);
 
 export const SubmitRequest = Type.Object(

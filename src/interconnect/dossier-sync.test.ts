@@ -217,7 +217,7 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     const handedAt = now.toISOString();
     await run(B, 'chuyenvien.tuphap', code, { action: 'hand_over', taskId: mirrorTasks[0]!.id, to: 'issue', note: 'Đã xác minh, thông tin phù hợp.' });
     const issueOnB = (await tasksOf(B, code)).find((t) => t.step_id === 'issue')!;
-    expect(issueOnB).toMatchObject({ status: 'open', agency_code: WARD, remote_member: 'a' });
+    expect(issueOnB).toMatchObject({ status: 'open', agency_code: WARD, remote_member: 'a', due_at: null });
     const [result] = await sent(B);
     expect(result).toMatchObject({ type: 'step_result', body: { peerTask: String(mirrorTasks[0]!.id), outcome: 'handed_over', to: 'issue', agency: TU_PHAP, at: handedAt, note: 'Đã xác minh, thông tin phù hợp.' } });
     advanceHours(0.25);

@@ -270,7 +270,10 @@ export async function syncAfterEvent(tx: Tx, dossierId: number, _seq: number, e:
     await tx.updateTable('dossier_tasks').set({ remote_member: host }).where('id', '=', t.id).execute();
     t.remote_member = host;
     if (origin !== null && t.kind !== 'consult') {
-      // a mirror's dossier moves on to an agency we do not host: the origin takes it from here
+      // a mirror's dossier moves on to an agency we do not host: the origin takes it from here, on
+      // its own clock — our copy of that task has no due time, so it is in no backlog or lateness here
+      await tx.updateTable('dossier_tasks').set({ due_at: null }).where('id', '=', t.id).execute();
+      t.due_at = null;
       handedToPeer.push(t);
       continue;
     }
