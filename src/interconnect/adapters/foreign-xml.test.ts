@@ -9,9 +9,11 @@ import { importCatalog } from '../../catalog/import-catalog.js';
 import { BlobStore } from '../../documents/blob-store.js';
 import { freshDatabase, type TestDb } from '../../../test/support/db.js';
 import { smallCatalog } from '../../../test/support/fixtures.js';
-import { type ForeignVendor, startForeignVendor } from '../../../test/fixtures/foreign-vendor/server.js';
+import { type ForeignVendor, type SendOut, startForeignVendor } from '../../../test/fixtures/foreign-vendor/server.js';
 import { Invalid } from '../../lib/errors.js';
+import { assertNoProblems, saveTemplateVersion } from '../../workflow/templates-store.js';
 import { DeliveryError, type DirectoryMember, type Envelope } from '../types.js';
+import { applyInbound } from '../receive.js';
 import { ForeignPoller, deliverForeign } from './foreign-xml.js';
 
 const HOST_AGENCY = '000.00.40.H31'; // Công an thành phố, hosted by the foreign member
@@ -434,5 +436,146 @@ describe('ForeignPoller', () => {
     expect(warnings).toHaveLength(2);
     expect(logs.some((l) => l.level === 'info' && l.m.includes('readable again'))).toBe(true);
     expect(r.seen[0]?.dossierRef).toBe(a.code);
+  });
+});
+
+describe('the vendor\'s own dossiers sent to an agency of ours', () => {
+  const VERIFY_PROCEDURE = '2.000488';
+  let templateSaved = false;
+  /** our template for the procedure: a verification step fixed at the ward (DESK_AGENCY) */
+  async function ensureTemplate(): Promise<void> {
+    if (templateSaved) return;
+    const definition = {
+      steps: [
+        { id: 'examine', kind: 'examine', name: 'Thẩm định', agency: { kind: 'receiving' }, role: 'specialist', budget: { value: 1, unit: 'working_days' }, next: ['xac-minh'], actions: ['hand_over'] },
+        { id: 'xac-minh', kind: 'verify', name: 'Xác minh tại phường', agency: { kind: 'fixed', code: DESK_AGENCY }, role: 'specialist', budget: { value: 2, unit: 'working_days' }, next: ['issue'], actions: ['hand_over'] },
+        { id: 'issue', kind: 'issue_result', name: 'Ban hành kết quả', agency: { kind: 'receiving' }, role: 'specialist', budget: { value: 1, unit: 'working_days' }, next: ['return'], actions: ['record_result'] },
+        { id: 'return', kind: 'return', name: 'Trả kết quả', agency: { kind: 'receiving' }, role: 'desk_officer', budget: { value: 0, unit: 'working_hours' }, next: [], actions: ['return_result'] },
+      ],
+    };
+    assertNoProblems(await saveTemplateVersion(t.db, { nationalCode: VERIFY_PROCEDURE, definition, effectiveFrom: '2026-01-01', by: null }, { value: 10, unit: 'working_days' }, new Date()));
+    templateSaved = true;
+  }
+
+  let seq = 0;
+  const sendOut = (over: Partial<SendOut> = {}) => {
+    seq += 1;
+    return vendor.sendOut({
+      MaHoSo: `${HOST_AGENCY}-260302-${String(seq).padStart(4, '0')}`, MaTTHC: VERIFY_PROCEDURE, TenTTHC: 'Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam', DonViGui: HOST_AGENCY, DonViNhan: DESK_AGENCY,
+      NgayTiepNhan: new Date('2026-03-02T01:30:00Z'), NgayHenTra: new Date('2026-03-16T10:00:00Z'), ChuHoSo: { HoTen: 'Trần Văn Nam', SoCCCD: '031190009876' }, NoiDung: 'Đề nghị xác minh nơi cư trú', ...over,
+    });
+  };
+
+  const recorder = () => {
+    const seen: Envelope[] = [];
+    const apply = async (e: Envelope) => {
+      seen.push(e);
+      if (await t.db.selectFrom('interconnect_messages').select('id').where('direction', '=', 'in').where('message_id', '=', e.id).executeTakeFirst()) return;
+      await t.db
+        .insertInto('interconnect_messages')
+        .values({ direction: 'in', message_id: e.id, peer: e.from, type: e.type, dossier_ref: e.dossierRef, created_at: e.createdAt, body: JSON.stringify(e.body), attachments: '[]', jws: null, receipt: null, status: 'applied', attempts: 0, next_attempt_at: null, last_error: null, done_at: e.createdAt })
+        .execute();
+    };
+    return { seen, apply };
+  };
+  const quiet = { warn: () => undefined, info: () => undefined };
+  const poller = (m: DirectoryMember, apply: (e: Envelope) => Promise<void>) => new ForeignPoller({ db: t.db, member: m, self: 'hongbang', fetch, pollMs: 20, timeoutMs: 1000, log: quiet, now: () => new Date(vendorNow), apply });
+
+  it('the poller turns an outgoing dossier into a transfer to the step fixed at the agency named, and resumes from its own cursor', async () => {
+    await ensureTemplate();
+    const m = member('vendor-o1');
+    tick();
+    const first = sendOut();
+    const sentAt = vnInstant(first.ThoiGian);
+    // a change of our own dossier too: the two feeds keep their own cursors
+    const ours = await seedDossier(m.id);
+    await deliverForeign(m, transfer(m.id, ours.code, ours.taskId), ctx());
+
+    const r = recorder();
+    const p = poller(m, r.apply);
+    p.start();
+    await until('both feeds read', () => r.seen.length === 2);
+    await p.stop();
+    expect(r.seen.map((e) => [e.id, e.type, e.dossierRef])).toEqual([
+      [`foreign-xml:${m.id}:1`, 'transfer_accepted', ours.code],
+      [`foreign-xml:${m.id}:out:1`, 'transfer', first.MaHoSo],
+    ]);
+    expect(r.seen[1]).toEqual({
+      v: 1, id: `foreign-xml:${m.id}:out:1`, from: m.id, to: 'hongbang', type: 'transfer', createdAt: sentAt, sentAt, dossierRef: first.MaHoSo, attachments: [],
+      body: {
+        task: { ref: first.MaHoSo, kind: 'step', stepId: 'xac-minh', agency: DESK_AGENCY, role: 'specialist', dueAt: '2026-03-16T10:00:00.000Z', priority: 0, fromAgency: HOST_AGENCY, reason: 'Đề nghị xác minh nơi cư trú' },
+        dossier: {
+          code: first.MaHoSo, procedure: VERIFY_PROCEDURE, procedureName: 'Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam', receivingAgency: HOST_AGENCY, channel: 'in_person',
+          submittedAt: '2026-03-02T01:30:00.000Z', receivedAt: '2026-03-02T01:30:00.000Z', dueAt: '2026-03-16T10:00:00.000Z', applicant: { name: 'Trần Văn Nam', citizenId: '031190009876' }, form: {}, documents: [],
+        },
+      },
+    });
+
+    // after a restart: only what is new, on each feed; an agency no step of ours is fixed at gets no step (the handler rejects it)
+    tick();
+    const second = sendOut({ DonViNhan: '000.00.02.H31', ChuHoSo: { HoTen: 'Lê Thị Mai' } });
+    vendor.act(ours.code, { TrangThai: 2 });
+    const again = recorder();
+    const q = poller(m, again.apply);
+    q.start();
+    await until('the new items', () => again.seen.length === 2);
+    await q.stop();
+    expect(again.seen.map((e) => e.id)).toEqual([`foreign-xml:${m.id}:2`, `foreign-xml:${m.id}:out:2`]);
+    expect(again.seen[1]?.body).toMatchObject({ task: { ref: second.MaHoSo, stepId: '', agency: '000.00.02.H31' }, dossier: { applicant: { name: 'Lê Thị Mai' } } });
+    expect((again.seen[1]?.body as { dossier: { applicant: object } }).dossier.applicant).toEqual({ name: 'Lê Thị Mai' });
+  });
+
+  it('through the real transfer handler: the step found opens a mirror and is accepted; no step found is rejected back to the vendor', async () => {
+    await ensureTemplate();
+    const m = member('vendor-o3');
+    const good = sendOut();
+    const stray = sendOut({ DonViNhan: '000.00.02.H31' });
+    const p = poller(m, async (e) => {
+      await applyInbound(t.db, e, new Date(vendorNow), { from: m, blobs });
+    });
+    p.start();
+    await until('both transfers applied', async () => (await t.db.selectFrom('interconnect_messages').select('id').where('direction', '=', 'out').where('peer', '=', m.id).execute()).length === 2);
+    await p.stop();
+    const out = await t.db.selectFrom('interconnect_messages').select(['type', 'dossier_ref', 'body']).where('direction', '=', 'out').where('peer', '=', m.id).orderBy('id').execute();
+    expect(out.map((x) => [x.type, x.dossier_ref])).toEqual([['transfer_accepted', good.MaHoSo], ['transfer_rejected', stray.MaHoSo]]);
+    expect(JSON.parse(out[1]!.body)).toMatchObject({ taskRef: stray.MaHoSo, code: 'catalog_mismatch' });
+    const mirror = await t.db.selectFrom('dossiers').select(['origin_member', 'current_step']).where('code', '=', good.MaHoSo).executeTakeFirstOrThrow();
+    expect(mirror).toEqual({ origin_member: m.id, current_step: 'xac-minh' });
+  });
+
+  it('deliverForeign reports our answers on the vendor\'s dossier: accepted 1, processing 2, done 4, refused 5; a repeat is harmless', async () => {
+    const m = member('vendor-o2');
+    const out = sendOut();
+    const base = { v: 1 as const, from: 'hongbang', to: m.id, dossierRef: out.MaHoSo, attachments: [], createdAt: '2026-03-02T03:00:00.000Z', sentAt: '2026-03-02T03:00:01.000Z' };
+    const accepted: Envelope = { ...base, id: '00000000-0000-4000-8000-0000000a0001', type: 'transfer_accepted', body: { taskRef: out.MaHoSo, peerTask: '17' } };
+    const claimed: Envelope = {
+      ...base, id: '00000000-0000-4000-8000-0000000a0002', type: 'status_change',
+      body: { event: { type: 'task_claimed', at: '2026-03-02T03:10:00.000Z', agency: DESK_AGENCY, step: 'xac-minh', actorRole: 'officer', label: 'Ủy ban nhân dân phường Hoàng Văn Thụ đã nhận xử lý' }, closed: [], opened: [] },
+    };
+    const result = { peerTask: '17', at: '2026-03-02T04:00:00.000Z', agency: DESK_AGENCY, to: 'return', note: 'Đã xác minh: đúng nơi cư trú', summary: null, reasons: [], eResult: null, documents: [] };
+    const done: Envelope = { ...base, id: '00000000-0000-4000-8000-0000000a0003', type: 'step_result', body: { ...result, outcome: 'handed_over' } };
+    const refused: Envelope = { ...base, id: '00000000-0000-4000-8000-0000000a0004', type: 'step_result', body: { ...result, outcome: 'refused', note: null, reasons: ['Không cư trú tại địa phương'] } };
+    const rejected: Envelope = { ...base, id: '00000000-0000-4000-8000-0000000a0005', type: 'transfer_rejected', body: { taskRef: out.MaHoSo, code: 'catalog_mismatch', reason: 'step  is not in our workflow' } };
+    for (const e of [accepted, claimed, claimed, done, refused, rejected]) {
+      const r = JSON.parse((await deliverForeign(m, e, ctx())).receipt) as { status: string; answer: { KetQua: { MaLoi: string } } };
+      expect(r.status).toBe('accepted');
+      expect(r.answer.KetQua.MaLoi).toBe('0');
+    }
+    const reports = vendor.outgoing().find((o) => o.MaHoSo === out.MaHoSo)!.PhanHoi;
+    expect(reports.map((x) => [x.TrangThai, x.GhiChu, x.LyDo])).toEqual([
+      [1, '', ''],
+      [2, 'Ủy ban nhân dân phường Hoàng Văn Thụ đã nhận xử lý', ''],
+      [4, 'Đã xác minh: đúng nơi cư trú', ''],
+      [5, '', 'Không cư trú tại địa phương'],
+      [5, '', 'step  is not in our workflow'],
+    ]);
+    expect(vnInstant(reports[1]!.ThoiGian)).toBe('2026-03-02T03:10:00.000Z');
+    expect(vnInstant(reports[2]!.ThoiGian)).toBe('2026-03-02T04:00:00.000Z');
+    expect(vnInstant(reports[0]!.ThoiGian)).toBe('2026-03-02T03:00:00.000Z');
+
+    // a report on a dossier the vendor never sent out: refused at once
+    const stray = await failure(deliverForeign(m, { ...accepted, dossierRef: `${HOST_AGENCY}-260302-9999` }, ctx()));
+    expect(stray.retryable).toBe(false);
+    expect(stray.message).toMatch(/MaLoi=2/);
   });
 });

@@ -23,8 +23,14 @@
 //   transfer_cancelled    POST /api/hoso/{MaHoSo}/huy  <HuyHoSo><MaHoSoNoiBo = peerTask/><LyDo = reason/></HuyHoSo>
 //   consultation_request  not offered by this vendor → DeliveryError, not retryable (dead letter, visible to
 //                         the operators) rather than a question silently lost
-//   ping and the rest     nothing to call (the vendor never holds a mirror of our dossiers) → delivered
-//                         with the note "not applicable for this vendor"
+//   transfer_accepted     POST /api/hoso/{MaHoSo}/phanhoi  <PhanHoi><TrangThai/><ThoiGian/><GhiChu/><LyDo/></PhanHoi>
+//   status_change, step_result, transfer_rejected   on one of the VENDOR's dossiers, sent to us through its
+//                         chuyendi feed (the vendor never holds a mirror of ours, so these are always about its own):
+//                           transfer_accepted → TrangThai 1 · status_change → 2 (GhiChu = event label) ·
+//                           step_result handed_over/approved/result_recorded → 4 (GhiChu = note, else summary) ·
+//                           step_result refused → 5 (LyDo = reasons) · transfer_rejected → 5 (LyDo = reason);
+//                           ThoiGian = the event's time (yyyyMMddHHmmss, UTC+7)
+//   ping and the rest     nothing to call → delivered with the note "not applicable for this vendor"
 //
 //   vendor answer                            outcome
 //   <KetQua><MaLoi>0</MaLoi>…                 delivered; receipt = {vendor, status:'accepted', answer, answerSha256}
@@ -54,15 +60,29 @@
 //   'refused' (so the cursor moves past it), and the feed goes on; any other failure is tried again
 //   next poll, holding back the later changes, and logged once per change and reason
 //
-// The cursor is the highest Ma applied, read back from interconnect_messages (the ids carry Ma), so
+// Inbound, the other way: the vendor's own dossiers sent out to an agency we host ("chuyển liên thông
+// đi"), GET /api/hoso/chuyendi?tu=<cursor> (read after the change feed, when that one answered), each
+// applied as the vendor's `transfer` (id `foreign-xml:<member>:out:<Ma>`, createdAt = ThoiGian):
+//   task    { ref = MaHoSo, kind 'step', stepId/role = the step of OUR template in force for MaTTHC
+//             whose agency is {kind:'fixed', code: DonViNhan} ('' when none: the handler rejects it,
+//             and the transfer_rejected goes back as TrangThai 5), agency = DonViNhan, dueAt = NgayHenTra,
+//             priority 0, fromAgency = DonViGui, reason = NoiDung }
+//   dossier { code = MaHoSo, procedure = MaTTHC, procedureName = TenTTHC, receivingAgency = DonViGui,
+//             channel 'in_person', submittedAt = receivedAt = NgayTiepNhan, dueAt = NgayHenTra,
+//             applicant { name = ChuHoSo/HoTen, citizenId = ChuHoSo/SoCCCD }, form {}, documents [] }
+//
+// Each feed's cursor is the highest Ma applied, read back from interconnect_messages (the ids carry Ma), so
 // it survives restarts with no table of its own; changes passed over advance it only in memory (after a
 // restart they are read and passed over again, which is harmless).
 import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { findVersionInForce } from '../../catalog/store.js';
 import type { BlobStore } from '../../documents/blob-store.js';
+import { vnDate } from '../../lib/dates.js';
 import { DomainError } from '../../lib/errors.js';
+import { templateInForce } from '../../workflow/templates-store.js';
 import { DeliveryError, type DirectoryMember, type Envelope } from '../types.js';
 
 /** The vendor's TrangThai codes (see the table above). */
@@ -108,7 +128,7 @@ function fromVendorTime(s: string): string | null {
 }
 
 // every value is read as text (MaHoSo and codes must not become numbers); repeated elements as arrays
-const parser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true, isArray: (name) => name === 'ThayDoi' || name === 'TaiLieu' });
+const parser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, trimValues: true, isArray: (name) => name === 'ThayDoi' || name === 'TaiLieu' || name === 'HoSoChuyenDi' });
 const builder = new XMLBuilder({ format: false });
 const xmlOf = (doc: object) => `<?xml version="1.0" encoding="UTF-8"?>${builder.build(doc)}`;
 
@@ -249,6 +269,38 @@ async function withdrawTransfer(member: DirectoryMember, envelope: Envelope, ctx
   return receiptOf(member, answer, maLoi === '0' ? undefined : `nothing to withdraw there: MaLoi=${maLoi} MoTa=${moTa}`);
 }
 
+/** Our answer on a dossier the vendor sent us, as the vendor's report: TrangThai, GhiChu, LyDo. */
+function reportOf(envelope: Envelope): { TrangThai: number; at: string; GhiChu: string; LyDo: string } {
+  const b = envelope.body;
+  switch (envelope.type) {
+    case 'transfer_accepted':
+      return { TrangThai: TRANG_THAI.received, at: envelope.createdAt, GhiChu: '', LyDo: '' };
+    case 'transfer_rejected':
+      return { TrangThai: TRANG_THAI.refused, at: envelope.createdAt, GhiChu: '', LyDo: str(b.reason) || str(b.code) };
+    case 'status_change': {
+      const event = rec(b.event);
+      return { TrangThai: TRANG_THAI.processing, at: optStr(event.at) ?? envelope.createdAt, GhiChu: str(event.label), LyDo: '' };
+    }
+    default: {
+      // step_result
+      const at = optStr(b.at) ?? envelope.createdAt;
+      if (b.outcome === 'refused') return { TrangThai: TRANG_THAI.refused, at, GhiChu: '', LyDo: Array.isArray(b.reasons) ? b.reasons.map(str).join('; ') : '' };
+      return { TrangThai: TRANG_THAI.finished, at, GhiChu: optStr(b.note) ?? str(b.summary), LyDo: '' };
+    }
+  }
+}
+
+/** Reports on one of the vendor's own dossiers (sent to us through its chuyendi feed): POST …/phanhoi. */
+async function reportBack(member: DirectoryMember, envelope: Envelope, ctx: { timeoutMs: number; fetch: typeof fetch }) {
+  const maHoSo = need(envelope.dossierRef, 'a dossier code', envelope);
+  const r = reportOf(envelope);
+  const phanHoi = { PhanHoi: { TrangThai: r.TrangThai, ThoiGian: toVendorTime(r.at), GhiChu: r.GhiChu, LyDo: r.LyDo } };
+  const url = endpoint(member, `/api/hoso/${encodeURIComponent(maHoSo)}/phanhoi`);
+  const answer = await callVendor(ctx.fetch, ctx.timeoutMs, url, 'KetQua', { method: 'POST', xml: xmlOf(phanHoi) });
+  checkKetQua(answer);
+  return receiptOf(member, answer);
+}
+
 /**
  * Delivers one of our outbound messages to a foreign vendor (see the mapping table at the top).
  * Resolves with a JSON receipt note, or throws DeliveryError(readable message, retryable).
@@ -265,6 +317,13 @@ export async function deliverForeign(
       return withdrawTransfer(member, envelope, ctx);
     case 'consultation_request':
       throw new DeliveryError(`${member.name} (foreign system) does not take consultation requests through its API`, false);
+    // the vendor never holds a mirror of OUR dossiers, so these are always about one of ITS dossiers
+    // that it sent us (the chuyendi feed): they are reported back on that dossier
+    case 'transfer_accepted':
+    case 'transfer_rejected':
+    case 'status_change':
+    case 'step_result':
+      return reportBack(member, envelope, ctx);
     default:
       return receiptOf(member, null, `${envelope.type}: not applicable for this vendor`);
   }
@@ -299,6 +358,42 @@ function readChanges(answer: VendorAnswer): VendorChange[] {
   });
 }
 
+/** One of the vendor's own dossiers sent out to an agency of ours (its chuyendi feed). */
+interface VendorOutgoing {
+  Ma: number;
+  MaHoSo: string;
+  MaTTHC: string;
+  TenTTHC: string;
+  DonViGui: string;
+  DonViNhan: string;
+  /** ISO UTC */
+  receivedAt: string;
+  /** ISO UTC, null when none */
+  dueAt: string | null;
+  /** ISO UTC: when it was sent out (its intake when the vendor does not say) */
+  at: string;
+  HoTen: string;
+  SoCCCD: string;
+  NoiDung: string;
+}
+
+function readOutgoing(answer: VendorAnswer): VendorOutgoing[] {
+  const list = rec(answer.doc.DanhSachChuyenDi);
+  const items = Array.isArray(list.HoSoChuyenDi) ? (list.HoSoChuyenDi as unknown[]) : [];
+  return items.map((item) => {
+    const o = rec(item);
+    const ma = Number(str(o.Ma));
+    const receivedAt = fromVendorTime(str(o.NgayTiepNhan));
+    const missing = !Number.isSafeInteger(ma) || ma <= 0 || receivedAt === null || ['MaHoSo', 'MaTTHC', 'DonViGui', 'DonViNhan'].some((k) => str(o[k]) === '');
+    if (missing) throw new DeliveryError(`foreign system answered with unreadable XML: an outgoing dossier lacks Ma, MaHoSo, MaTTHC, DonViGui, DonViNhan or NgayTiepNhan (${excerpt(JSON.stringify(o))})`, true);
+    const chu = rec(o.ChuHoSo);
+    return {
+      Ma: ma, MaHoSo: str(o.MaHoSo), MaTTHC: str(o.MaTTHC), TenTTHC: str(o.TenTTHC), DonViGui: str(o.DonViGui), DonViNhan: str(o.DonViNhan), receivedAt,
+      dueAt: fromVendorTime(str(o.NgayHenTra)), at: fromVendorTime(str(o.ThoiGian)) ?? receivedAt, HoTen: str(chu.HoTen), SoCCCD: str(chu.SoCCCD), NoiDung: str(o.NoiDung),
+    };
+  });
+}
+
 export interface ForeignPollerOptions {
   db: Db;
   member: DirectoryMember;
@@ -311,21 +406,53 @@ export interface ForeignPollerOptions {
   apply: (envelope: Envelope) => Promise<void>;
 }
 
-/** Polls a foreign vendor's change feed and applies each change as one of our messages (table at the top). */
+/** One feed of the vendor, read page by page from a cursor kept in the ids of the in-rows it produced. */
+interface Feed<T extends { Ma: number; MaHoSo: string }> {
+  /** for the logs: "change feed", "outgoing dossier feed" */
+  name: string;
+  /** the ids of its messages: `${prefix}${Ma}` */
+  prefix: string;
+  /** ids of another feed that start with `prefix` too: not part of this cursor */
+  exclude: string | null;
+  path: string;
+  root: string;
+  read: (answer: VendorAnswer) => T[];
+  translate: (item: T) => Promise<Envelope | null>;
+  /** whether an apply failure can never clear (refused and passed over) */
+  permanent: (err: unknown) => boolean;
+  /** the highest Ma dealt with; null = read it from interconnect_messages on the next tick */
+  cursor: number | null;
+  /** the last problem reading the feed logged, so a feed that stays unreadable is logged once, not every tick */
+  problem: string | null;
+  /** the last item that could not be applied and why, so an item that keeps failing is logged once */
+  applyProblem: string | null;
+}
+
+/**
+ * Polls a foreign vendor's two feeds and applies each item as one of our messages (tables at the
+ * top): its change feed (statuses of our dossiers it holds), then — when the vendor answered that —
+ * its outgoing dossier feed (its own dossiers sent to agencies we host).
+ */
 export class ForeignPoller {
-  private readonly prefix: string;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
-  /** the highest Ma dealt with; null = read it from interconnect_messages on the next tick */
-  private cursor: number | null = null;
-  /** the last problem logged, so a vendor that stays down is logged once, not every tick */
-  private problem: string | null = null;
-  /** the last change that could not be applied and why, so a change that keeps failing is logged once */
-  private applyProblem: string | null = null;
+  private readonly changes: Feed<VendorChange>;
+  private readonly outgoing: Feed<VendorOutgoing>;
 
   constructor(private readonly opts: ForeignPollerOptions) {
-    this.prefix = `foreign-xml:${opts.member.id}:`;
+    const prefix = `foreign-xml:${opts.member.id}:`;
+    this.changes = {
+      name: 'change feed', prefix, exclude: `${prefix}out:`, path: '/api/hoso/thaydoi', root: 'DanhSachThayDoi', read: readChanges,
+      translate: (c) => this.translate(c), permanent: isPermanentApplyFailure, cursor: null, problem: null, applyProblem: null,
+    };
+    this.outgoing = {
+      name: 'outgoing dossier feed', prefix: `${prefix}out:`, exclude: null, path: '/api/hoso/chuyendi', root: 'DanhSachChuyenDi', read: readOutgoing,
+      translate: (o) => this.translateOutgoing(o),
+      // a transfer the handler finds no dossier for is one it will never take (our own dossier by that code)
+      permanent: (err) => isPermanentApplyFailure(err) || (err instanceof DomainError && err.code === 'not_found'),
+      cursor: null, problem: null, applyProblem: null,
+    };
   }
 
   start(): void {
@@ -353,44 +480,52 @@ export class ForeignPoller {
   }
 
   private async tick(): Promise<void> {
+    // a vendor that is down or answers junk is reported once, by the change feed
+    if ((await this.drain(this.changes)) && !this.stopped) await this.drain(this.outgoing);
+  }
+
+  /** Reads a feed from its cursor and applies what is new. False when the vendor did not answer it readably. */
+  private async drain<T extends { Ma: number; MaHoSo: string }>(feed: Feed<T>): Promise<boolean> {
     const { member, log } = this.opts;
     try {
       for (let page = 0; page < MAX_PAGES_PER_TICK && !this.stopped; page++) {
-        this.cursor ??= await this.storedCursor();
-        const url = endpoint(member, `/api/hoso/thaydoi?tu=${this.cursor}`);
-        const changes = readChanges(await callVendor(this.opts.fetch, this.opts.timeoutMs, url, 'DanhSachThayDoi', { method: 'GET' }));
-        this.healthy();
-        for (const change of changes) {
-          if (change.Ma <= this.cursor) continue; // the feed repeating itself: already dealt with
-          const envelope = await this.translate(change);
+        feed.cursor ??= await this.storedCursor(feed);
+        const url = endpoint(member, `${feed.path}?tu=${feed.cursor}`);
+        const items = feed.read(await callVendor(this.opts.fetch, this.opts.timeoutMs, url, feed.root, { method: 'GET' }));
+        this.healthy(feed);
+        for (const item of items) {
+          if (item.Ma <= feed.cursor) continue; // the feed repeating itself: already dealt with
+          const envelope = await feed.translate(item);
           if (envelope !== null) {
             try {
               await this.opts.apply(envelope);
             } catch (err) {
               const error = err instanceof Error ? err.message : String(err);
-              if (isPermanentApplyFailure(err)) {
-                // it would fail the same way forever and hold back every later change: refuse it, go on
+              if (feed.permanent(err)) {
+                // it would fail the same way forever and hold back every later item: refuse it, go on
                 await this.refuse(envelope, error);
-                log.warn({ member: member.id, change: change.Ma, dossier: change.MaHoSo, message: envelope.id, error }, 'foreign change refused: it cannot be applied; going on with the next');
-                this.cursor = change.Ma;
+                log.warn({ member: member.id, feed: feed.name, change: item.Ma, dossier: item.MaHoSo, message: envelope.id, error }, 'foreign change refused: it cannot be applied; going on with the next');
+                feed.cursor = item.Ma;
                 continue;
               }
-              // the same change is tried again next tick; the cursor is re-read from what was applied
-              const key = `${change.Ma}|${error}`;
-              if (this.applyProblem !== key) {
-                this.applyProblem = key;
-                log.warn({ member: member.id, change: change.Ma, dossier: change.MaHoSo, message: envelope.id, error }, 'foreign change could not be applied; trying again next poll');
+              // the same item is tried again next tick; the cursor is re-read from what was applied
+              const key = `${item.Ma}|${error}`;
+              if (feed.applyProblem !== key) {
+                feed.applyProblem = key;
+                log.warn({ member: member.id, feed: feed.name, change: item.Ma, dossier: item.MaHoSo, message: envelope.id, error }, 'foreign change could not be applied; trying again next poll');
               }
-              this.cursor = null;
-              return;
+              feed.cursor = null;
+              return true;
             }
           }
-          this.cursor = change.Ma;
+          feed.cursor = item.Ma;
         }
-        if (changes.length < FEED_PAGE) return;
+        if (items.length < FEED_PAGE) return true;
       }
+      return true;
     } catch (err) {
-      this.trouble(err instanceof Error ? err.message : String(err));
+      this.trouble(feed, err instanceof Error ? err.message : String(err));
+      return false;
     }
   }
 
@@ -431,28 +566,30 @@ export class ForeignPoller {
     }
   }
 
-  private healthy(): void {
-    if (this.problem === null) return;
-    this.opts.log.info({ member: this.opts.member.id }, 'foreign system change feed readable again');
-    this.problem = null;
+  private healthy(feed: { name: string; problem: string | null }): void {
+    if (feed.problem === null) return;
+    this.opts.log.info({ member: this.opts.member.id }, `foreign system ${feed.name} readable again`);
+    feed.problem = null;
   }
 
-  private trouble(message: string): void {
-    if (this.problem === message) return;
-    this.problem = message;
-    this.opts.log.warn({ member: this.opts.member.id, error: message }, 'foreign system change feed poll failed; trying again next poll');
+  private trouble(feed: { name: string; problem: string | null }, message: string): void {
+    if (feed.problem === message) return;
+    feed.problem = message;
+    this.opts.log.warn({ member: this.opts.member.id, error: message }, `foreign system ${feed.name} poll failed; trying again next poll`);
   }
 
-  /** The highest Ma among the changes already applied (0 when none). */
-  private async storedCursor(): Promise<number> {
-    const from = this.prefix.length + 1;
-    const row = await this.opts.db
+  /** The highest Ma among the feed's items already applied (0 when none). */
+  private async storedCursor(feed: { prefix: string; exclude: string | null }): Promise<number> {
+    const from = feed.prefix.length + 1;
+    let q = this.opts.db
       .selectFrom('interconnect_messages')
       .select(sql<number | string | null>`max(cast(substr(message_id, ${sql.lit(from)}) as integer))`.as('ma'))
       .where('direction', '=', 'in')
       .where('peer', '=', this.opts.member.id)
-      .where('message_id', 'like', `${this.prefix}%`)
-      .executeTakeFirst();
+      .where('message_id', 'like', `${feed.prefix}%`);
+    // the other feed's ids share the prefix (and do not cast to a number in PostgreSQL)
+    if (feed.exclude !== null) q = q.where('message_id', 'not like', `${feed.exclude}%`);
+    const row = await q.executeTakeFirst();
     return row?.ma === null || row?.ma === undefined ? 0 : Number(row.ma);
   }
 
@@ -504,7 +641,7 @@ export class ForeignPoller {
     }
     return {
       v: 1,
-      id: `${this.prefix}${change.Ma}`,
+      id: `${this.changes.prefix}${change.Ma}`,
       from: member.id,
       to: self,
       type,
@@ -512,6 +649,50 @@ export class ForeignPoller {
       sentAt: change.at,
       dossierRef: change.MaHoSo,
       body,
+      attachments: [],
+    };
+  }
+
+  /**
+   * The step of OUR workflow the vendor's dossier comes to: in the template in force for the
+   * procedure on the day the vendor received it (as the transfer handler will read it), the step
+   * whose agency is fixed to the agency the vendor named. None: null, and the handler rejects it.
+   */
+  private async stepFor(o: VendorOutgoing): Promise<{ id: string; role: string } | null> {
+    const { db } = this.opts;
+    const day = vnDate(new Date(o.receivedAt));
+    const version = (await findVersionInForce(db, o.MaTTHC, day)) ?? (await findVersionInForce(db, o.MaTTHC, vnDate(this.opts.now())));
+    if (!version) return null;
+    const { definition } = await templateInForce(db, version, day);
+    const step = definition.steps.find((s) => s.agency.kind === 'fixed' && s.agency.code === o.DonViNhan);
+    return step ? { id: step.id, role: step.role } : null;
+  }
+
+  /** The vendor's own dossier sent to an agency of ours, as the vendor's `transfer` of a step to us. */
+  private async translateOutgoing(o: VendorOutgoing): Promise<Envelope> {
+    const { member, self } = this.opts;
+    const step = await this.stepFor(o);
+    const applicant = { name: o.HoTen, ...(o.SoCCCD ? { citizenId: o.SoCCCD } : {}) };
+    return {
+      v: 1,
+      id: `${this.outgoing.prefix}${o.Ma}`,
+      from: member.id,
+      to: self,
+      type: 'transfer',
+      createdAt: o.at,
+      sentAt: o.at,
+      dossierRef: o.MaHoSo,
+      body: {
+        task: {
+          // the vendor's dossier is its task: our answers go back on it (POST /api/hoso/{MaHoSo}/phanhoi)
+          ref: o.MaHoSo, kind: 'step', stepId: step?.id ?? '', agency: o.DonViNhan, role: step?.role ?? 'specialist', dueAt: o.dueAt, priority: 0, fromAgency: o.DonViGui,
+          ...(o.NoiDung ? { reason: o.NoiDung } : {}),
+        },
+        dossier: {
+          code: o.MaHoSo, procedure: o.MaTTHC, procedureName: o.TenTTHC, receivingAgency: o.DonViGui, channel: 'in_person', submittedAt: o.receivedAt, receivedAt: o.receivedAt,
+          dueAt: o.dueAt, applicant, form: {}, documents: [],
+        },
+      },
       attachments: [],
     };
   }
