@@ -57,7 +57,7 @@ describe('interconnection faults (Hồng Bàng → city, two processes)', () => 
       await handOver(ward, d.code, d.examine);
       codes.push(d.code);
     }
-    // the first dossier also gets a cancellation after its transfer: order matters for it
+    // the first dossier also gets a cancellation (and its closing) after its transfer: order matters for it
     expect((await ward.citizen.post(`/api/me/dossiers/${codes[0]}/withdraw`, { reason: 'Không còn nhu cầu' })).status).toBe(200);
     await eventually('several failed attempts while the city is down', async () => {
       const rows = (await outbox(hb().t.db)).filter((r) => codes.includes(r.dossier_ref ?? ''));
@@ -70,7 +70,8 @@ describe('interconnection faults (Hồng Bàng → city, two processes)', () => 
     await eventually('all delivered after the city is back', async () => (await outbox(hb().t.db)).filter((r) => codes.includes(r.dossier_ref ?? '')).every((r) => r.status === 'delivered'));
     expect(await mirrorsOf(ct().t.db, codes)).toEqual(once(codes));
     const received = (await inbox(ct().t.db)).filter((r) => r.dossier_ref === codes[0]).map((r) => r.type);
-    expect(received).toEqual(['transfer', 'transfer_cancelled']);
+    // the withdrawal takes the step back, then closes the mirror (dossier_closed), in that order
+    expect(received).toEqual(['transfer', 'transfer_cancelled', 'dossier_closed']);
     const sent = (await outbox(hb().t.db)).filter((r) => codes.includes(r.dossier_ref ?? '')).map((r) => r.message_id);
     const got = (await inbox(ct().t.db)).map((r) => r.message_id);
     for (const id of sent) expect(got.filter((g) => g === id)).toHaveLength(1);

@@ -19,6 +19,12 @@ const PEER = ['peer'] as const;
 /** the member holding the step decides on the dossier too (its result, its refusal) */
 const ANY_OFFICER_SYSTEM_OR_PEER = [...ANY_OFFICER_OR_SYSTEM, 'peer'] as const;
 const REFUSERS = ['desk_officer', 'unit_head', 'agency_leader', 'peer'] as const;
+/** a mirror closes with its origin's dossier (its dossier_closed), from any open status */
+const CLOSED_AT_ORIGIN: [DossierEventType, readonly EventActor[], DossierStatus][] = [
+  ['peer_closed_returned', PEER, 'returned'],
+  ['peer_closed_refused', PEER, 'refused'],
+  ['peer_closed_withdrawn', PEER, 'withdrawn'],
+];
 
 /** From each status: the events it may take, by whom, and where they lead. Anything not listed is refused. */
 const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierStatus][]> = {
@@ -35,12 +41,14 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['refused', REFUSERS, 'refused'],
     ['withdrawn', APPLICANT, 'withdrawn'],
     ['documents_digitised', DESK, 'submitted'],
+    ...CLOSED_AT_ORIGIN,
   ],
   // the desk asked for papers before receipt: the applicant (or the desk, papers in hand) brings them, or the applicant withdraws
   supplement_requested: [
     ['supplement_provided', ['applicant', 'desk_officer'], 'submitted'],
     ['withdrawn', APPLICANT, 'withdrawn'],
     ['documents_digitised', DESK, 'supplement_requested'],
+    ...CLOSED_AT_ORIGIN,
   ],
   // received, not yet taken up: the first processing action moves it to processing
   received: [
@@ -62,6 +70,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['peer_step_completed', PEER, 'processing'],
     ['peer_transfer_rejected', PEER, 'received'],
     ['peer_transfer_cancelled', PEER, 'received'],
+    ...CLOSED_AT_ORIGIN,
   ],
   processing: [
     ['refused', REFUSERS, 'refused'],
@@ -84,6 +93,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['peer_step_completed', PEER, 'processing'],
     ['peer_transfer_rejected', PEER, 'processing'],
     ['peer_transfer_cancelled', PEER, 'processing'],
+    ...CLOSED_AT_ORIGIN,
   ],
   // time paused for papers asked by examination: the papers come back (applicant or desk), a consulted
   // agency may still answer, the leader may apologise, the applicant may withdraw — nothing else moves
@@ -98,6 +108,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['peer_status', PEER, 'processing_supplement'],
     ['peer_transfer_rejected', PEER, 'processing_supplement'],
     ['peer_transfer_cancelled', PEER, 'processing_supplement'],
+    ...CLOSED_AT_ORIGIN,
   ],
   // result ready: only the desk hands it back; the desk may scan paper parts, the issuer may revoke an e-result
   resolved: [
@@ -109,6 +120,7 @@ const EXPECTED: Record<From, [DossierEventType, readonly EventActor[], DossierSt
     ['peer_status', PEER, 'resolved'],
     ['peer_transfer_rejected', PEER, 'resolved'],
     ['peer_transfer_cancelled', PEER, 'resolved'],
+    ...CLOSED_AT_ORIGIN,
   ],
   // finished: the applicant's rating (src/feedback), the desk's scan of a paper result, the issuer's revocation of an
   // e-result — each leaves the status as it is; a withdrawn dossier is not rated
@@ -204,11 +216,11 @@ describe('dossier lifecycle transition table', () => {
     expect([...by('system')].sort()).toEqual(['handed_over', 'received', 'result_recorded', 'submitted']);
   });
 
-  it("a peer's message only brings work, reports on it, completes, refuses, answers or takes it back — never the desk's or the applicant's acts", () => {
+  it("a peer's message only brings work, reports on it, completes, refuses, answers, takes it back or closes a mirror with its origin — never the desk's or the applicant's acts", () => {
     const by = new Set(EVENT_TYPES.filter((e) => (['new', ...STATUSES] as From[]).some((f) => nextStatus(f, e, 'peer') !== null)));
-    expect([...by].sort()).toEqual(['consultation_answered', 'peer_status', 'peer_step_completed', 'peer_transfer_cancelled', 'peer_transfer_rejected', 'received_from_peer', 'refused', 'result_recorded']);
+    expect([...by].sort()).toEqual(['consultation_answered', 'peer_closed_refused', 'peer_closed_returned', 'peer_closed_withdrawn', 'peer_status', 'peer_step_completed', 'peer_transfer_cancelled', 'peer_transfer_rejected', 'received_from_peer', 'refused', 'result_recorded']);
     // the peer-only events are taken by nobody else
-    for (const e of ['received_from_peer', 'peer_status', 'peer_step_completed', 'peer_transfer_rejected', 'peer_transfer_cancelled'] as const)
+    for (const e of ['received_from_peer', 'peer_status', 'peer_step_completed', 'peer_transfer_rejected', 'peer_transfer_cancelled', 'peer_closed_returned', 'peer_closed_refused', 'peer_closed_withdrawn'] as const)
       for (const a of EVENT_ACTORS) if (a !== 'peer') for (const f of FROMS) expect(nextStatus(f, e, a), `${e} by ${a}`).toBeNull();
   });
 });

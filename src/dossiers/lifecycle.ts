@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'member_result_recorded', 'rated', 'documents_digitised', 'result_revoked',
   // interconnection (#6): applied from another member's message (actor 'peer')
   'received_from_peer', 'peer_status', 'peer_step_completed', 'peer_transfer_rejected', 'peer_transfer_cancelled',
+  'peer_closed_returned', 'peer_closed_refused', 'peer_closed_withdrawn',
 ] as const;
 export type DossierEventType = (typeof EVENT_TYPES)[number];
 
@@ -41,6 +42,11 @@ const OFFICERS = ['desk_officer', ...PROCESSORS] as const;
 const IN_PROGRESS = { received: 'processing', processing: 'processing' } as const;
 /** a peer's news leaves the status as it is, while the dossier is still open */
 const KEEP_OPEN = { received: 'received', processing: 'processing', processing_supplement: 'processing_supplement', resolved: 'resolved' } as const;
+
+/** every open (non-terminal) status → the given terminal one */
+function closingTo(to: 'returned' | 'refused' | 'withdrawn'): Transition['moves'] {
+  return { submitted: to, received: to, supplement_requested: to, processing: to, processing_supplement: to, resolved: to };
+}
 
 export const TRANSITIONS: Record<DossierEventType, Transition> = {
   // online by the applicant, or a paper dossier registered by the desk on the applicant's behalf;
@@ -91,6 +97,11 @@ export const TRANSITIONS: Record<DossierEventType, Transition> = {
   peer_transfer_rejected: { moves: KEEP_OPEN, by: ['peer'] },
   // the origin withdrew the work it had sent (the dossier was withdrawn, refused, or moved on)
   peer_transfer_cancelled: { moves: KEEP_OPEN, by: ['peer'] },
+  // the origin's dossier closed for good (its dossier_closed message): the mirror closes with it,
+  // from whatever open status it is in, so it leaves this member's lists and in-progress counts
+  peer_closed_returned: { moves: closingTo('returned'), by: ['peer'] },
+  peer_closed_refused: { moves: closingTo('refused'), by: ['peer'] },
+  peer_closed_withdrawn: { moves: closingTo('withdrawn'), by: ['peer'] },
 };
 
 export const TERMINAL: ReadonlySet<DossierStatus> = new Set(['refused', 'withdrawn', 'returned']);

@@ -119,6 +119,11 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     }
     return rows.map((r) => r.type as MessageType);
   }
+  /** The same outbound row handed to dst's handler once more (a redelivery of the same envelope). */
+  async function deliverAgain(src: Side, dst: Side, r: { message_id: string; type: string; created_at: string; dossier_ref: string | null; body: string }): Promise<void> {
+    const envelope: Envelope = { v: 1, id: r.message_id, from: src.member.id, to: dst.member.id, type: r.type as MessageType, createdAt: r.created_at, sentAt: now.toISOString(), dossierRef: r.dossier_ref, body: JSON.parse(r.body) as Record<string, unknown>, attachments: [] };
+    await dst.db.transaction().execute((tx) => DOSSIER_HANDLERS[envelope.type]!({ tx, envelope, from: src.member, self: dst.member.id, now, blobs: dst.blobs }));
+  }
   const sent = async (s: Side) => (await outbox(s)).map((r) => ({ type: r.type, peer: r.peer, body: JSON.parse(r.body) as Record<string, unknown>, attachments: JSON.parse(r.attachments) as AttachmentRef[] }));
 
   const dossierOf = (s: Side, code: string) => s.db.selectFrom('dossiers').selectAll().where('code', '=', code).executeTakeFirst();
@@ -245,6 +250,30 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     const labels = detail.events.filter((e) => e.type.startsWith('peer_')).map((e) => (e.payload as { label: string }).label);
     expect(labels).toEqual(['Đã chuyển liên thông đến Sở Tư pháp (Hệ thống thành phố)', 'Sở Tư pháp (Hệ thống thành phố) đã nhận xử lý', 'Sở Tư pháp (Hệ thống thành phố) đã xử lý xong bước "Xác minh tại Sở Tư pháp"']);
     expect(detail.events.filter((e) => e.type.startsWith('peer_')).every((e) => e.agencyName === 'Sở Tư pháp' && e.actorName === null)).toBe(true);
+
+    // the desk returns the result: A's dossier closes for good, and B, which held a step of it, is told — once
+    advanceHours(1);
+    const closedAt = now.toISOString();
+    await run(A, 'tiepnhan.hongbang', code, { action: 'return_result', taskId: (await openStep(A, code)).id, method: 'online' });
+    expect((await dossierOf(A, code))!.status).toBe('returned');
+    expect(await sent(A)).toEqual([{ type: 'dossier_closed', peer: 'b', body: { status: 'returned', at: closedAt, reason: null }, attachments: [] }]);
+    const closing = (await outbox(A))[0]!;
+    // B's mirror was still `processing`, with the ward's step (A's) open on it: it closes as returned
+    expect((await dossierOf(B, code))!.status).toBe('processing');
+    advanceHours(0.5);
+    expect(await deliverAll(A, B)).toEqual(['dossier_closed']);
+    expect((await dossierOf(B, code))!).toMatchObject({ status: 'returned', closed_at: closedAt, current_step: null });
+    const closedTasks = await tasksOf(B, code);
+    expect(closedTasks.filter((t) => t.status === 'open')).toEqual([]);
+    expect(closedTasks.find((t) => t.id === issueOnB.id)).toMatchObject({ status: 'cancelled', outcome: 'closed_at_origin', closed_at: closedAt });
+    expect((await eventsOf(B, code)).at(-1)).toMatchObject({ type: 'peer_closed_returned', actor_id: null, at: closedAt, payload: { member: 'a', message: closing.message_id, status: 'returned', reason: null } });
+    expect(await sent(B)).toEqual([]);
+    // the same envelope again: no effect
+    const closedState = await stateOf(B, code);
+    await deliverAgain(A, B, closing);
+    expect(await stateOf(B, code)).toEqual(closedState);
+    expect(await sent(B)).toEqual([]);
+    for (const s of [A, B]) expect((await verifyChains(s.db)).problems).toEqual([]);
   });
 
   it('attributes a late peer step to the peer, and brings its result and documents back to the origin', async () => {
@@ -339,11 +368,21 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     await deliverAll(B, A);
     const onB = await openStep(B, code);
     await withdraw(deps(A), await actorOf(A, 'an.nguyen'), code, 'Không còn nhu cầu', now);
-    expect(await sent(A)).toEqual([expect.objectContaining({ type: 'transfer_cancelled', peer: 'b', body: { peerTask: String(onB.id), reason: 'Không còn nhu cầu' } })]);
-    await deliverAll(A, B);
+    // the step is taken back, then the mirror is closed
+    expect(await sent(A)).toEqual([
+      expect.objectContaining({ type: 'transfer_cancelled', peer: 'b', body: { peerTask: String(onB.id), reason: 'Không còn nhu cầu' } }),
+      expect.objectContaining({ type: 'dossier_closed', peer: 'b', body: { status: 'withdrawn', at: now.toISOString(), reason: 'Không còn nhu cầu' } }),
+    ]);
+    expect(await deliverAll(A, B)).toEqual(['transfer_cancelled', 'dossier_closed']);
     expect((await tasksOf(B, code)).find((t) => t.id === onB.id)).toMatchObject({ status: 'cancelled', outcome: 'cancelled_by_peer' });
-    expect((await eventsOf(B, code)).at(-1)).toMatchObject({ type: 'peer_transfer_cancelled', payload: { member: 'a', reason: 'Không còn nhu cầu' } });
+    expect((await tasksOf(B, code)).filter((t) => t.status === 'open')).toEqual([]);
+    expect((await eventsOf(B, code)).slice(-2)).toMatchObject([
+      { type: 'peer_transfer_cancelled', payload: { member: 'a', reason: 'Không còn nhu cầu' } },
+      { type: 'peer_closed_withdrawn', payload: { member: 'a', status: 'withdrawn', reason: 'Không còn nhu cầu' } },
+    ]);
+    expect((await dossierOf(B, code))!).toMatchObject({ status: 'withdrawn', closed_at: now.toISOString() });
     expect(await sent(B)).toEqual([]);
+    for (const s of [A, B]) expect((await verifyChains(s.db)).problems).toEqual([]);
   });
 
   /** One message from `from` applied by dst's handler (what receive.ts does after its checks). */
@@ -381,6 +420,7 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
       ['transfer_accepted', { taskRef: String(verifyA.id), peerTask: '5' }],
       ['transfer_rejected', { taskRef: String(verifyA.id), code: 'catalog_mismatch', reason: 'x' }],
       ['transfer_cancelled', { peerTask: `origin:${verifyA.id}`, reason: 'x' }],
+      ['dossier_closed', { status: 'withdrawn', at, reason: 'x' }],
     ];
     for (const [type, body] of attempts) {
       expect(schemaProblem(MESSAGE_BODIES[type], body), type).toBeNull();
@@ -389,6 +429,12 @@ describe.each(ENGINES)('dossier sync between two members on %s', (engine) => {
     // B holds this dossier's step, not another one's: the same for B on a dossier it never had
     const other = await receivedOnA();
     await expect(handle(A, B.member, 'status_change', other, attempts[1]![1])).rejects.toMatchObject({ code: 'not_found' });
+    expect(await stateOf(A, code)).toEqual(before);
+    // only the origin closes a mirror: neither a stranger (on B's mirror) nor the holder (on A's own dossier)
+    const mirrorBefore = await stateOf(B, code);
+    await expect(handle(B, C, 'dossier_closed', code, { status: 'refused', at, reason: 'giả mạo' })).rejects.toMatchObject({ code: 'not_found', message: `dossier ${code} is not known here` });
+    await expect(handle(A, B.member, 'dossier_closed', code, { status: 'refused', at, reason: 'giả mạo' })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await stateOf(B, code)).toEqual(mirrorBefore);
     expect(await stateOf(A, code)).toEqual(before);
 
     // B, holding the step, may consult the ward on A's own dossier — but brings no documents into it

@@ -118,6 +118,12 @@ interface ConsultationAnswerBody {
   at: string;
   agency: string;
 }
+type ClosedStatus = 'returned' | 'refused' | 'withdrawn';
+interface DossierClosedBody {
+  status: ClosedStatus;
+  at: string;
+  reason: string | null;
+}
 
 /** A cancel sent before the peer told us its task id names our own task: the peer finds it by remote_ref. */
 const ORIGIN_REF = 'origin:';
@@ -230,13 +236,17 @@ function statusLabel(type: DossierEventType, agencyName: string): string {
 
 const OUTCOME_OF: Partial<Record<DossierEventType, StepOutcome>> = { handed_over: 'handed_over', approved: 'approved', result_recorded: 'result_recorded', refused: 'refused' };
 
+/** The events that close one of our own dossiers for good, and the status they close it in (dossier_closed). */
+const CLOSES: Partial<Record<DossierEventType, ClosedStatus>> = { result_returned: 'returned', refused: 'refused', withdrawn: 'withdrawn' };
+
 /**
  * Puts in the outbox the messages an event causes. Our own dossier: a task opened at an agency
  * another member hosts is sent there (transfer / consultation_request) and marked as held by it;
  * a task held by a peer closed by us is taken back (transfer_cancelled). A mirror: our officers'
  * work is reported to the origin (status_change), and when our part ends or the dossier moves to
  * an agency we do not host, the step's result goes back (step_result). A consultation a peer asked
- * us for, once answered, goes back as consultation_answer.
+ * us for, once answered, goes back as consultation_answer. Our own dossier closing for good
+ * (returned, refused, withdrawn) is told to every member holding a mirror of it (dossier_closed).
  */
 export async function syncAfterEvent(tx: Tx, dossierId: number, _seq: number, e: NewEvent, openedTaskIds: number[], originMember?: string | null): Promise<void> {
   // no interconnection started in this process: nothing is hosted elsewhere (and no query on the hot path)
@@ -252,7 +262,13 @@ export async function syncAfterEvent(tx: Tx, dossierId: number, _seq: number, e:
   const crossing = closeIds.length
     ? await tx.selectFrom('dossier_tasks').select('id').where('id', 'in', closeIds).where((w) => w.or([w('remote_member', 'is not', null), w('remote_ref', 'is not', null)])).execute()
     : [];
-  if (hosts.size === 0 && origin === null && crossing.length === 0) return;
+  // our own dossier closing for good: every member that holds or held work of it (its mirrors) is told.
+  // A dossier closes once (the terminal statuses take no closing event), so each is told once.
+  const closes = origin === null ? CLOSES[e.type] : undefined;
+  const holders = closes
+    ? (await tx.selectFrom('dossier_tasks').select('remote_member').distinct().where('dossier_id', '=', dossierId).where('remote_member', 'is not', null).orderBy('remote_member').execute()).map((r) => r.remote_member!)
+    : [];
+  if (hosts.size === 0 && origin === null && crossing.length === 0 && holders.length === 0) return;
 
   const code = (await tx.selectFrom('dossiers').select('code').where('id', '=', dossierId).executeTakeFirstOrThrow()).code;
   const at = e.at;
@@ -305,6 +321,13 @@ export async function syncAfterEvent(tx: Tx, dossierId: number, _seq: number, e:
     const body: TransferCancelledBody = { peerTask: t.remote_ref ?? `${ORIGIN_REF}${t.id}`, reason: reasonOf(e) };
     await enqueueMessage(tx, { to: t.remote_member, type: 'transfer_cancelled', dossierRef: code, body, createdAt: at });
   }
+  // 2b. our dossier closed for good: each member holding a mirror of it closes it too (after the
+  // cancels above, so a task still open there is first taken back, then the mirror closes). The
+  // member whose refusal closed it is told as well: its mirror is refused already and ignores it.
+  if (closes) {
+    const body: DossierClosedBody = { status: closes, at: at.toISOString(), reason: closes === 'returned' ? null : closeReason(e) };
+    for (const m of holders) await enqueueMessage(tx, { to: m, type: 'dossier_closed', dossierRef: code, body, createdAt: at });
+  }
   if (byPeer) return;
 
   // 3. a consultation a peer asked us for, answered by our officer
@@ -346,6 +369,12 @@ export async function syncAfterEvent(tx: Tx, dossierId: number, _seq: number, e:
     opened: localOpened.map((t) => ({ peerTask: String(t.id), kind: t.kind, stepId: t.step_id, agency: t.agency_code, role: t.role, dueAt: t.due_at })),
   };
   await enqueueMessage(tx, { to: origin, type: 'status_change', dossierRef: code, body, createdAt: at });
+}
+
+/** Why a dossier closed (the withdrawal's reason, the refusal's reasons), or null when the event gives none. */
+function closeReason(e: NewEvent): string | null {
+  const r = typeof e.payload.reason === 'string' ? e.payload.reason : Array.isArray(e.payload.reasons) ? e.payload.reasons.map(String).join('; ') : '';
+  return r ? r.slice(0, 2000) : null;
 }
 
 function reasonOf(e: NewEvent): string {
@@ -768,6 +797,34 @@ async function onConsultationAnswer(ctx: InboundContext): Promise<void> {
   }));
 }
 
+const CLOSED_EVENT: Record<ClosedStatus, DossierEventType> = { returned: 'peer_closed_returned', refused: 'peer_closed_refused', withdrawn: 'peer_closed_withdrawn' };
+const CLOSED_LABEL: Record<ClosedStatus, string> = { returned: 'đã trả kết quả, hồ sơ kết thúc', refused: 'đã từ chối giải quyết, hồ sơ kết thúc', withdrawn: 'công dân đã rút hồ sơ, hồ sơ kết thúc' };
+
+/**
+ * The origin's dossier closed for good (returned, refused, withdrawn): our mirror of it closes in
+ * the same status, every task still open on it ends (outcome closed_at_origin), and it leaves our
+ * lists and in-progress counts. Only the mirror's origin may say so.
+ */
+async function onDossierClosed(ctx: InboundContext): Promise<void> {
+  const { tx, from } = ctx;
+  const b = ctx.envelope.body as unknown as DossierClosedBody;
+  const d = await dossierByCode(tx, ctx.envelope.dossierRef);
+  // a mirror of the sender's only: our own dossier, or another member's mirror, is refused as unknown
+  if (d.origin_member !== from.id) throw notEntitled(d.code);
+  const type = CLOSED_EVENT[b.status];
+  // closed for good here already — a redelivery, or our own refusal, which is what closed the
+  // origin's dossier: nothing left to close, and refusing would only make the origin retry; acknowledged and ignored
+  if (!takes(d.status, type)) return;
+  const open = await tx.selectFrom('dossier_tasks').select('id').where('dossier_id', '=', d.id).where('status', '=', 'open').execute();
+  // the origin's time, never before our mirror's last event (the chain stays in order) nor after now
+  const last = await tx.selectFrom('dossier_events').select('at').where('dossier_id', '=', d.id).orderBy('seq', 'desc').executeTakeFirst();
+  const at = peerTime(b.at, last?.at, ctx.now);
+  await appendEvent(tx, d.id, peerEvent(ctx, type, at, null, { status: b.status, reason: b.reason, label: `${from.name} ${CLOSED_LABEL[b.status]}` }, {
+    set: { closed_at: at.toISOString(), current_step: null },
+    tasks: { close: open.map((x) => ({ id: x.id, outcome: 'closed_at_origin', status: 'cancelled' as const })) },
+  }));
+}
+
 /** Inbound handlers for the dossier messages; receive.ts adds them to its own. */
 export const DOSSIER_HANDLERS: Partial<Record<MessageType, InboundHandler>> = {
   transfer: onTransfer,
@@ -778,4 +835,5 @@ export const DOSSIER_HANDLERS: Partial<Record<MessageType, InboundHandler>> = {
   status_change: onStatusChange,
   step_result: onStepResult,
   consultation_answer: onConsultationAnswer,
+  dossier_closed: onDossierClosed,
 };

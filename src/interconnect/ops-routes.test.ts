@@ -93,7 +93,7 @@ describe('interconnection operations API', () => {
     await insert('delivered', { message_id: env.id, status: 'delivered', jws, receipt, attempts: 1, done_at: NOW.toISOString() });
     // the same, its stored receipt naming another request
     const other = await signReceipt({ v: 1, messageId: env.id, requestHash: 'f'.repeat(64), status: 'accepted', from: 'beta', to: 'alpha', at: NOW.toISOString() }, beta);
-    await insert('tampered', { status: 'delivered', message_id: env.id.replace(/^./, '0'), jws, receipt: other, done_at: NOW.toISOString() });
+    await insert('tampered', { status: 'delivered', message_id: `${env.id.startsWith('0') ? '1' : '0'}${env.id.slice(1)}`, jws, receipt: other, done_at: NOW.toISOString() });
     await insert('failing', { status: 'pending', dossier_ref: 'H31-261127-0001', attempts: 2, last_error: 'connection refused', next_attempt_at: '2026-11-27T03:01:00.000Z', created_at: '2026-11-27T02:00:00.000Z' });
     await insert('dead', { status: 'dead', attempts: 12, last_error: 'refused by beta: wrong_recipient — this is beta' });
     await insert('fromVendor', { direction: 'in', peer: 'vendor', type: 'step_result', status: 'applied', done_at: NOW.toISOString() });

@@ -190,6 +190,9 @@ export const StepResultBody = Type.Object(
 
 export const ConsultationAnswerBody = Type.Object({ peerTask: Ref, answer: Text(10000), at: Iso, agency: AgencyCode }, closed);
 
+/** the origin's dossier closed for good: every member that holds or held work of it closes its mirror */
+export const DossierClosedBody = Type.Object({ status: Type.Enum(['returned', 'refused', 'withdrawn']), at: Iso, reason: NullableText(2000) }, closed);
+
 export const PingBody = Type.Object({ note: Type.Optional(Text(500)) }, closed);
 
 export const MESSAGE_BODIES: Record<MessageType, TSchema> = {
@@ -201,6 +204,7 @@ export const MESSAGE_BODIES: Record<MessageType, TSchema> = {
   step_result: StepResultBody,
   consultation_request: ConsultationRequestBody,
   consultation_answer: ConsultationAnswerBody,
+  dossier_closed: DossierClosedBody,
   ping: PingBody,
 };
 

@@ -5,7 +5,7 @@ export const PROTOCOL_VERSION = 1 as const;
 
 export const MESSAGE_TYPES = [
   'transfer', 'transfer_accepted', 'transfer_rejected', 'transfer_cancelled', 'status_change',
-  'step_result', 'consultation_request', 'consultation_answer', 'ping',
+  'step_result', 'consultation_request', 'consultation_answer', 'dossier_closed', 'ping',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 

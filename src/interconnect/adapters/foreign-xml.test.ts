@@ -241,6 +241,12 @@ describe('deliverForeign', () => {
     const ping = JSON.parse((await deliverForeign(m, { ...cancel, id: '00000000-0000-4000-8000-00000000c002', type: 'ping', dossierRef: null, body: {} }, ctx())).receipt) as { status: string; note: string };
     expect(ping.status).toBe('accepted');
     expect(ping.note).toContain('not applicable for this vendor');
+    // the dossier closed here for good: the vendor holds no mirror of ours, so it is told nothing new
+    const before = vendor.dossiers();
+    const closed = JSON.parse((await deliverForeign(m, { ...cancel, id: '00000000-0000-4000-8000-00000000c004', type: 'dossier_closed', body: { status: 'withdrawn', at: new Date().toISOString(), reason: 'Công dân rút hồ sơ' } }, ctx())).receipt) as { status: string; note: string };
+    expect(closed.status).toBe('accepted');
+    expect(closed.note).toContain('dossier_closed: not applicable for this vendor');
+    expect(vendor.dossiers()).toEqual(before);
 
     const consult = await failure(deliverForeign(m, { ...cancel, id: '00000000-0000-4000-8000-00000000c003', type: 'consultation_request' }, ctx()));
     expect(consult.retryable).toBe(false);

@@ -30,7 +30,9 @@
 //                           step_result handed_over/approved/result_recorded → 4 (GhiChu = note, else summary) ·
 //                           step_result refused → 5 (LyDo = reasons) · transfer_rejected → 5 (LyDo = reason);
 //                           ThoiGian = the event's time (yyyyMMddHHmmss, UTC+7)
-//   ping and the rest     nothing to call → delivered with the note "not applicable for this vendor"
+//   ping, dossier_closed and the rest   nothing to call → delivered with the note "not applicable for this vendor"
+//                         (dossier_closed: the vendor holds no mirror of ours to close; its own step ended with
+//                         its step_result, and a cancel of open work goes as transfer_cancelled)
 //
 //   vendor answer                            outcome
 //   <KetQua><MaLoi>0</MaLoi>…                 delivered; receipt = {vendor, status:'accepted', answer, answerSha256}
