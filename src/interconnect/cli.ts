@@ -99,7 +99,7 @@ export async function runInterconnectCli(command: string, args: string[], config
     const directory = await readDirectory(ic.directoryFile, readCityKey(ic.directoryKeyFile));
     const db = await openConfiguredDatabase(config);
     try {
-      const report = await verifyMessages(db, directory);
+      const report = await verifyMessages(db, directory, ic.memberId);
       for (const f of report.failures) console.error(`failed: ${f.direction} message ${f.messageId} (row ${f.id}): ${f.problem}`);
       console.log(`${report.checked} message(s) checked (${report.unsigned} unsigned, via adapter); ${report.failures.length} failure(s)`);
       return report.failures.length ? 1 : 0;

@@ -177,8 +177,8 @@ describe('delivery over HTTP', () => {
 
     // both logs verify; a tampered stored row is found
     const dir = a.ic.directory();
-    expect(await verifyMessages(a.tdb.db, dir)).toMatchObject({ checked: 5, failures: [] });
-    expect(await verifyMessages(b.tdb.db, dir)).toMatchObject({ checked: 5, failures: [] });
+    expect(await verifyMessages(a.tdb.db, dir, a.ic.memberId)).toMatchObject({ checked: 5, failures: [] });
+    expect(await verifyMessages(b.tdb.db, dir, b.ic.memberId)).toMatchObject({ checked: 5, failures: [] });
     const victim = inRows[1];
     if (!victim) throw new Error('no row');
     await b.tdb.db.updateTable('interconnect_messages').set({ body: JSON.stringify({ note: 'đã sửa' }) }).where('id', '=', victim.id).execute();
@@ -187,9 +187,9 @@ describe('delivery over HTTP', () => {
     const [h, p, s] = outVictim.receipt.split('.');
     const forgedReceipt = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p ?? '', 'base64url').toString()), status: 'duplicate' })).toString('base64url')}.${s}`;
     await a.tdb.db.updateTable('interconnect_messages').set({ receipt: forgedReceipt }).where('id', '=', outVictim.id).execute();
-    const rb = await verifyMessages(b.tdb.db, dir);
+    const rb = await verifyMessages(b.tdb.db, dir, b.ic.memberId);
     expect(rb.failures).toEqual([{ id: victim.id, direction: 'in', messageId: victim.message_id, problem: expect.stringMatching(/body differs/) }]);
-    const ra = await verifyMessages(a.tdb.db, dir);
+    const ra = await verifyMessages(a.tdb.db, dir, a.ic.memberId);
     expect(ra.failures).toEqual([{ id: outVictim.id, direction: 'out', messageId: outVictim.message_id, problem: expect.stringMatching(/receipt signature/) }]);
   });
 

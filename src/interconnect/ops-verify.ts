@@ -1,10 +1,10 @@
 // Checks a stored message and its receipt against the member directory, for the operations page
 // and the conformance kit: the JWS signature by the key the directory lists for the signer (valid
 // when it was signed), and a receipt that is signed by the other side and names the exact bytes
-// it answers (sha256 of the compact JWS). Independent of the delivery code on purpose: the page
-// should show what an outside auditor would conclude from the log alone.
-import { createHash } from 'node:crypto';
-import { base64url, compactVerify, decodeProtectedHeader, importJWK, type CryptoKey } from 'jose';
+// it answers (sha256 of the compact JWS). Built on the protocol's own rules (keyFor, verifyJws,
+// requestHash), so the page, `motcua verify-messages` and the conformance kit judge alike.
+import { keyFor } from './directory.js';
+import { decodeJws, requestHash, verifyJws } from './envelope.js';
 import type { Directory } from './types.js';
 
 export type Verified = 'valid' | 'invalid' | 'unsigned' | 'pending';
@@ -27,49 +27,34 @@ export interface MessageVerification {
   summary: string;
 }
 
-/** Hex sha256 of the exact compact serialisation (UTF-8): the request hash a receipt names. */
-export const sha256Hex = (compact: string): string => createHash('sha256').update(compact, 'utf8').digest('hex');
-
 /** The JSON payload of a compact JWS, without checking anything. */
 export function decodePayload(compact: string): Record<string, unknown> | null {
-  const part = compact.split('.')[1];
-  if (part === undefined) return null;
   try {
-    const v: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(part)));
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    const { payload } = decodeJws(compact);
+    return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null;
   } catch {
     return null;
   }
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const KEY_PROBLEM = { unknown_sender: 'is not in the directory', unknown_key: 'has no key listed as valid then with this kid', key_expired: 'used an expired key' } as const;
 
-/** Verifies compact JWS against one directory, caching imported public keys. */
+/** Verifies compact JWS against one directory, with the protocol's own key rules (directory.ts keyFor). */
 export class DirectoryVerifier {
-  private readonly keys = new Map<string, Promise<CryptoKey>>();
-
   constructor(readonly directory: Directory) {}
-
-  private key(member: string, kid: string, jwk: object): Promise<CryptoKey> {
-    const k = `${member} ${kid}`;
-    let p = this.keys.get(k);
-    if (!p) {
-      p = importJWK(jwk as Parameters<typeof importJWK>[0], 'EdDSA') as Promise<CryptoKey>;
-      this.keys.set(k, p);
-    }
-    return p;
-  }
 
   /**
    * Is `compact` signed by `member` with a key the directory lists, valid at `at` (when it was signed),
-   * with the expected `typ`? The key validity window is [validFrom, validTo).
+   * with the expected `typ`? An unknown signing time counts as outside every key's window.
    */
   async verify(compact: string, member: string, typ: string, at: Date | null): Promise<SignatureCheck & { payload: Record<string, unknown> | null }> {
     let kid: string | null = null;
-    const fail = (detail: string) => ({ ok: false, signer: member, kid, detail, payload: decodePayload(compact) });
-    let header: ReturnType<typeof decodeProtectedHeader>;
+    const payload = decodePayload(compact);
+    const fail = (detail: string) => ({ ok: false, signer: member, kid, detail, payload });
+    let header: ReturnType<typeof decodeJws>['header'];
     try {
-      header = decodeProtectedHeader(compact);
+      header = decodeJws(compact).header;
     } catch {
       return fail('not a compact JWS');
     }
@@ -77,23 +62,10 @@ export class DirectoryVerifier {
     if (header.alg !== 'EdDSA') return fail(`algorithm ${String(header.alg)} is not EdDSA`);
     if (header.typ !== typ) return fail(`header typ ${String(header.typ)} is not ${typ}`);
     if (!kid) return fail('no kid in the header');
-    const m = this.directory.members.find((x) => x.id === member);
-    if (!m) return fail(`member ${member} is not in the directory`);
-    const dk = m.keys.find((k) => k.kid === kid);
-    if (!dk) return fail(`key ${kid} is not listed for ${member} in the directory`);
-    if (at) {
-      const t = at.getTime();
-      if (t < Date.parse(dk.validFrom)) return fail(`key ${kid} of ${member} is valid only from ${dk.validFrom} (signed at ${at.toISOString()})`);
-      if (dk.validTo !== null && t >= Date.parse(dk.validTo)) return fail(`key ${kid} of ${member} expired at ${dk.validTo} (signed at ${at.toISOString()})`);
-    }
-    try {
-      const { payload } = await compactVerify(compact, await this.key(member, kid, dk.jwk), { algorithms: ['EdDSA'] });
-      const parsed: unknown = JSON.parse(new TextDecoder().decode(payload));
-      const obj = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-      return { ok: true, signer: member, kid, detail: `signed by ${member} with key ${kid}`, payload: obj };
-    } catch {
-      return fail(`the signature does not verify with key ${kid} of ${member}`);
-    }
+    const key = keyFor(this.directory, member, kid, at ?? new Date(Number.NaN));
+    if ('error' in key) return fail(`${member} ${KEY_PROBLEM[key.error]} (key ${kid}, signed at ${at?.toISOString() ?? 'an unknown time'})`);
+    if (!(await verifyJws(compact, key.jwk))) return fail(`the signature does not verify with key ${kid} of ${member}`);
+    return { ok: true, signer: member, kid, detail: `signed by ${member} with key ${kid}`, payload };
   }
 
   /**
@@ -106,7 +78,7 @@ export class DirectoryVerifier {
     const sig = await this.verify(receipt, from, 'motcua-receipt+jws', at);
     if (!sig.ok) return sig;
     const p = sig.payload ?? {};
-    const hash = sha256Hex(jws);
+    const hash = requestHash(jws);
     if (p.requestHash !== hash) return { ...sig, ok: false, detail: `the receipt names request hash ${String(p.requestHash)}, not ${hash}` };
     if (p.from !== from) return { ...sig, ok: false, detail: `the receipt says it is from ${String(p.from)}, not ${from}` };
     if (messageId !== null && p.messageId !== null && p.messageId !== messageId) return { ...sig, ok: false, detail: `the receipt answers message ${String(p.messageId)}, not ${messageId}` };

@@ -1,11 +1,9 @@
 // Re-verifies the stored message log: every message we sent or received is checked against its
 // sender's directory key valid when it was signed, and every receipt against the receiver's key,
-// answering that exact JWS. A row whose columns differ from what was signed is reported too, so a
+// answering that exact JWS — the same check the operations page shows (ops-verify.ts). A row whose columns differ from what was signed is reported too, so a
 // tampered database shows up even where the signatures still hold.
 import type { Db } from '../db/connect.js';
-import { keyFor } from './directory.js';
-import { MESSAGE_TYP, decodeJws, requestHash, verifyJws } from './envelope.js';
-import { verifyReceipt } from './receipts.js';
+import { decodePayload, DirectoryVerifier, verifyStoredMessage } from './ops-verify.js';
 import type { Directory, Envelope } from './types.js';
 
 export interface VerifyFailure {
@@ -34,7 +32,8 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export async function verifyMessages(db: Db, directory: Directory): Promise<VerifyReport> {
+export async function verifyMessages(db: Db, directory: Directory, self: string): Promise<VerifyReport> {
+  const verifier = new DirectoryVerifier(directory);
   const report: VerifyReport = { checked: 0, unsigned: 0, failures: [] };
   let after = 0;
   for (;;) {
@@ -58,29 +57,20 @@ export async function verifyMessages(db: Db, directory: Directory): Promise<Veri
         report.unsigned++;
         continue;
       }
-      let env: Envelope;
-      let kid: string;
-      try {
-        const d = decodeJws(row.jws);
-        if (d.header.typ !== MESSAGE_TYP) throw new Error(`typ ${String(d.header.typ)}`);
-        env = d.payload as Envelope;
-        kid = String(d.header.kid ?? '');
-      } catch (err) {
-        fail(`stored message is not a readable JWS: ${err instanceof Error ? err.message : String(err)}`);
+      // signature and receipt: the same check as the operations page (ops-verify.ts)
+      const check = await verifyStoredMessage(verifier, self, { direction, messageId: row.message_id, peer: row.peer, status: row.status, jws: row.jws, receipt: row.receipt });
+      if (check.verified !== 'valid') {
+        const what = check.signature && !check.signature.ok ? 'message signature' : check.receipt ? 'receipt signature' : 'receipt';
+        fail(`${what}: ${check.summary}`);
         continue;
       }
-      const key = keyFor(directory, env.from, kid, new Date(env.sentAt));
-      if ('error' in key) {
-        fail(`message signing key ${kid} of ${env.from}: ${key.error}`);
+      if (decodePayload(row.receipt ?? '')?.status === 'refused') {
+        fail('the stored receipt is a refusal');
         continue;
       }
-      if (!(await verifyJws(row.jws, key.jwk))) {
-        fail(`message signature does not verify with key ${kid} of ${env.from}`);
-        continue;
-      }
+      // the stored columns must be what was signed, so a tampered database shows up too
+      const env = decodePayload(row.jws) as unknown as Envelope;
       const mismatch: string[] = [];
-      if (env.id !== row.message_id) mismatch.push('message id');
-      if ((direction === 'in' ? env.from : env.to) !== row.peer) mismatch.push('peer');
       if (env.type !== row.type) mismatch.push('type');
       if (env.dossierRef !== row.dossier_ref) mismatch.push('dossier');
       try {
@@ -89,20 +79,7 @@ export async function verifyMessages(db: Db, directory: Directory): Promise<Veri
       } catch {
         mismatch.push('stored JSON');
       }
-      if (mismatch.length) {
-        fail(`stored ${mismatch.join(', ')} differ${mismatch.length === 1 ? 's' : ''} from the signed message`);
-        continue;
-      }
-      if (row.receipt === null) {
-        fail('no receipt stored');
-        continue;
-      }
-      try {
-        const receipt = await verifyReceipt(row.receipt, directory, { from: env.to, requestHash: requestHash(row.jws), messageId: row.message_id });
-        if (receipt.status === 'refused') fail('the stored receipt is a refusal');
-      } catch (err) {
-        fail(`receipt: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      if (mismatch.length) fail(`stored ${mismatch.join(', ')} differ${mismatch.length === 1 ? 's' : ''} from the signed message`);
     }
   }
 }
