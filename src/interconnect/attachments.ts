@@ -10,6 +10,7 @@ import { keyFor } from './directory.js';
 import { decodeJws, signJson, verifyJws } from './envelope.js';
 import type { MemberKey } from './keys.js';
 import type { AttachmentRef, Directory, DirectoryMember } from './types.js';
+import { networkReason } from './network-errors.js';
 
 export const FETCH_TYP = 'motcua-fetch+jws';
 
@@ -58,7 +59,7 @@ export async function fetchAttachment(opts: {
   try {
     res = await opts.fetch(url, { headers: { authorization: `Motcua ${token}` }, signal: AbortSignal.timeout(opts.timeoutMs) });
   } catch (err) {
-    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: ${networkReason(err, opts.from.baseUrl, opts.timeoutMs)}`);
+    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: ${networkReason(err, opts.timeoutMs, opts.from.baseUrl)}`);
   }
   if (res.status !== 200 || !res.body) {
     await res.body?.cancel();
@@ -90,7 +91,7 @@ export async function fetchAttachment(opts: {
     staged = await opts.blobs.stage(pipeline(source, limit, () => undefined), ref.size);
   } catch (err) {
     if (over) throw new AttachmentError('attachment_mismatch', `attachment ${ref.sha256.slice(0, 12)}…: received more than the declared ${ref.size} bytes`);
-    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: transfer failed (${networkReason(err, opts.from.baseUrl, opts.timeoutMs)})`);
+    throw new AttachmentError('attachment_unavailable', `attachment ${ref.sha256.slice(0, 12)}…: transfer failed (${networkReason(err, opts.timeoutMs, opts.from.baseUrl)})`);
   }
   if (staged.truncated || staged.size !== ref.size || staged.sha256 !== ref.sha256) {
     opts.blobs.discard(staged);
@@ -103,19 +104,6 @@ export async function fetchAttachment(opts: {
   else await opts.blobs.commit(staged);
 }
 
-/** A readable reason for a failed fetch (for last_error and the ops page). */
-export function networkReason(err: unknown, baseUrl: string, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; name?: string } } | undefined;
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-  const code = e?.cause?.code ?? (e as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED') return `connection refused (${baseUrl})`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host not found (${baseUrl})`;
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `connection reset (${baseUrl})`;
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `host unreachable (${baseUrl})`;
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return `connect timed out (${baseUrl})`;
-  const msg = e?.cause?.message ?? e?.message ?? String(err);
-  return `${msg} (${baseUrl})`;
-}
 
 export interface ServedAttachment {
   status: number;

@@ -5,7 +5,7 @@
 // receipt checks — so it tests another vendor's implementation as fairly as ours.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, type KeyInput } from 'jose';
-import { fetchErrorText } from './ops-probe.js';
+import { networkReason } from './network-errors.js';
 import { decodePayload, DirectoryVerifier } from './ops-verify.js';
 import { type Directory, type DirectoryMember, type Envelope, REFUSALS, type RefusalCode } from './types.js';
 
@@ -84,7 +84,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         else pass(name, `member ${body.member}, version ${String(body.version)}, clock offset ${Math.round(offset / 1000)} s`);
       }
     } catch (err) {
-      fail(name, fetchErrorText(err, REQUEST_TIMEOUT_MS));
+      fail(name, networkReason(err, REQUEST_TIMEOUT_MS));
     }
   }
 
@@ -133,7 +133,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       const text = (await res.text()).trim();
       return { status: res.status, receipt: text.split('.').length === 3 ? text : null };
     } catch (err) {
-      return { status: 0, receipt: null, error: fetchErrorText(err, REQUEST_TIMEOUT_MS) };
+      return { status: 0, receipt: null, error: networkReason(err, REQUEST_TIMEOUT_MS) };
     }
   };
   const receiptProblems: string[] = [];

@@ -13,7 +13,7 @@ import type { InterconnectConfig } from '../config.js';
 import type { BlobStore } from '../documents/blob-store.js';
 import type { InterconnectMessageTable } from '../db/types-interconnect.js';
 import { deliverForeign } from './adapters/foreign-xml.js';
-import { networkReason } from './attachments.js';
+import { networkReason } from './network-errors.js';
 import { memberOf, signingKeyFor } from './directory.js';
 import { MAX_MESSAGE_BYTES, requestHash, signEnvelope } from './envelope.js';
 import type { MemberKeyring } from './keys.js';
@@ -215,7 +215,7 @@ export class DeliveryWorker {
         return { ok: true, jws: null, receipt };
       } catch (err) {
         if (err instanceof DeliveryError) return { ok: false, jws: null, error: err.message, retryable: err.retryable, countsAsAttempt: true };
-        return { ok: false, jws: null, error: networkReason(err, member.baseUrl, timeoutMs), retryable: true, countsAsAttempt: true };
+        return { ok: false, jws: null, error: networkReason(err, timeoutMs, member.baseUrl), retryable: true, countsAsAttempt: true };
       }
     }
 
@@ -237,7 +237,7 @@ export class DeliveryWorker {
       status = res.status;
       text = (await res.text()).trim();
     } catch (err) {
-      return { ok: false, jws, error: networkReason(err, member.baseUrl, timeoutMs), retryable: true, countsAsAttempt: true };
+      return { ok: false, jws, error: networkReason(err, timeoutMs, member.baseUrl), retryable: true, countsAsAttempt: true };
     }
     // too large for the peer: sending the same bytes again cannot succeed
     if (status === 413) return { ok: false, jws, error: `${member.id} answered HTTP 413: the message (${bytes} bytes) is larger than it accepts`, retryable: false, countsAsAttempt: true };

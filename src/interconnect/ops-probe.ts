@@ -3,6 +3,7 @@
 // answers GET /api/trangthai. All peers are probed in parallel, each with a short timeout, so one
 // dead peer does not slow the page down.
 import type { DirectoryMember } from './types.js';
+import { networkReason } from './network-errors.js';
 
 export interface PeerProbe {
   id: string;
@@ -20,16 +21,6 @@ export interface PeerProbe {
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 
-/** A readable reason for a failed fetch (the cause of "fetch failed" says what happened). */
-export function fetchErrorText(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `timeout after ${timeoutMs} ms`;
-  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
-  if (cause?.code === 'ENOTFOUND') return 'host not found';
-  if (cause?.code === 'ECONNRESET') return 'connection reset';
-  if (cause?.message) return cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 export async function probePeer(member: DirectoryMember, opts: { fetch: typeof fetch; now: () => Date; timeoutMs: number }): Promise<PeerProbe> {
   const base = { id: member.id, name: member.name, kind: member.kind, baseUrl: member.baseUrl, hosts: member.hosts };
@@ -41,7 +32,7 @@ export async function probePeer(member: DirectoryMember, opts: { fetch: typeof f
   try {
     res = await opts.fetch(url, { headers: { accept: member.kind === 'foreign-xml' ? 'application/xml, text/xml, */*' : 'application/json' }, signal: AbortSignal.timeout(opts.timeoutMs) });
   } catch (err) {
-    return down(fetchErrorText(err, opts.timeoutMs));
+    return down(networkReason(err, opts.timeoutMs));
   }
   const text = await res.text().catch(() => '');
   const latencyMs = Math.round(performance.now() - t0);
